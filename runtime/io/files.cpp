@@ -1,0 +1,104 @@
+#include "runtime/io/files.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+namespace genflow::io {
+
+namespace fs = std::filesystem;
+
+expected<std::string> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    auto code = errno == ENOENT ? "io.not_found" : "io.read";
+    return error_info{code, std::string{"cannot open: "} + std::strerror(errno), path};
+  }
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof(buf));
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      auto err = errno;
+      ::close(fd);
+      return error_info{"io.read", std::string{"cannot read: "} + std::strerror(err), path};
+    }
+    if (n == 0)
+      break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+expected<success> write_file_atomic(const std::string& path, std::string_view content) {
+  fs::path target{path};
+  std::error_code ec;
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec)
+      return error_info{"io.write", "cannot create directory: " + ec.message(),
+                        target.parent_path().string()};
+  }
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  auto tmp = target;
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rng() & 0xffffff);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return error_info{"io.write", std::string{"cannot create: "} + std::strerror(errno),
+                      tmp.string()};
+  auto fail = [&](const char* what) {
+    auto err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return error_info{"io.write", std::string{what} + std::strerror(err), path};
+  };
+  std::size_t done = 0;
+  while (done < content.size()) {
+    auto n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return fail("cannot write: ");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0)
+    return fail("cannot flush: ");
+  if (::close(fd) != 0) {
+    auto err = errno;
+    ::unlink(tmp.c_str());
+    return error_info{"io.write", std::string{"cannot close: "} + std::strerror(err), path};
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto err = errno;
+    ::unlink(tmp.c_str());
+    return error_info{"io.write", std::string{"cannot rename into place: "} + std::strerror(err),
+                      path};
+  }
+  return success{};
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+} // namespace genflow::io

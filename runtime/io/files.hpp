@@ -1,0 +1,23 @@
+#pragma once
+
+/// File primitives: whole-file reads, atomic writes (temp file + fsync + rename, so an
+/// interrupted run never leaves a half-written file), and content hashes.
+
+#include <string>
+#include <string_view>
+
+#include "messages/expected.hpp"
+
+namespace genflow::io {
+
+/// Reads a whole file. Errors: "io.not_found", "io.read" (with the OS reason).
+expected<std::string> read_file(const std::string& path);
+
+/// Writes `content` to `path` atomically: a temporary file in the same directory is written,
+/// flushed and renamed over `path`. Parent directories are created. Error: "io.write".
+expected<success> write_file_atomic(const std::string& path, std::string_view content);
+
+/// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+} // namespace genflow::io
