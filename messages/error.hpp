@@ -14,6 +14,12 @@
 namespace genflow {
 
 struct error_info {
+  error_info() = default;
+  error_info(std::string code, std::string message, std::string where = {},
+             bool retryable = false)
+    : code(std::move(code)), message(std::move(message)), where(std::move(where)),
+      retryable(retryable) {}
+
   /// Stable, dotted code name, e.g. "workflow.cycle" or "step.timeout".
   std::string code;
   /// One sentence for humans.
