@@ -1,0 +1,53 @@
+#pragma once
+
+/// Loads workflow definitions from YAML, reporting every problem with file, line, column and
+/// field. The file format:
+///
+/// @code
+/// id: build-and-test
+/// name: Build and test          # optional
+/// executor:                     # optional; the CLI may override
+///   max_parallel: 10            # 0 = unbounded
+///   fast_fail: false
+///   step_timeout: 300s          # per attempt
+///   stage_timeout: 10m          # optional
+///   workflow_timeout: 1h        # optional
+///   backoff: {initial: 100ms, max: 10s, multiplier: 2.0, jitter: 0.5}
+/// stages:
+///   - id: build
+///     number: 1                 # optional: the position in the list
+///     depends_on: []            # optional: defaults to the previous stage
+///     timeout: 5m               # optional: executor.stage_timeout
+///     allow_partial_failure: false
+///     steps:
+///       - id: compile
+///         handler: exec
+///         inputs: {argv: [make, -j2]}
+///         depends_on: []        # steps of this or an earlier stage
+///         timeout: 2m           # optional: executor.step_timeout
+///         retries: 2            # extra attempts for retryable failures
+/// @endcode
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "messages/error.hpp"
+#include "messages/workflow.hpp"
+#include "runtime/workflow/step_handler.hpp"
+
+namespace genflow::workflow {
+
+struct load_report {
+  std::optional<workflow_definition> workflow;
+  /// Every problem found, in file order; empty when `workflow` is set.
+  std::vector<error_info> errors;
+};
+
+load_report parse_workflow(std::string_view yaml_text, std::string file,
+                           const handler_registry& handlers);
+
+load_report load_workflow_file(const std::string& path, const handler_registry& handlers);
+
+} // namespace genflow::workflow
