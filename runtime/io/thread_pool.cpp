@@ -2,42 +2,46 @@
 
 namespace genflow::io {
 
-thread_pool::thread_pool(std::size_t threads) {
+thread_pool::thread_pool(std::size_t threads) : queue_(std::make_shared<queue>()) {
   if (threads == 0)
     threads = 1;
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i)
-    threads_.emplace_back([this] { run(); });
+    threads_.emplace_back([q = queue_] { run(q); });
 }
 
 thread_pool::~thread_pool() {
   {
-    std::lock_guard<std::mutex> guard{mutex_};
-    stopping_ = true;
+    std::lock_guard<std::mutex> guard{queue_->mutex};
+    queue_->stopping = true;
   }
-  ready_.notify_all();
-  for (auto& t : threads_)
-    t.join();
+  queue_->ready.notify_all();
+  for (auto& t : threads_) {
+    if (t.get_id() == std::this_thread::get_id())
+      t.detach(); // destroyed from one of our own tasks
+    else
+      t.join();
+  }
 }
 
 void thread_pool::post(std::function<void()> task) {
   {
-    std::lock_guard<std::mutex> guard{mutex_};
-    tasks_.push_back(std::move(task));
+    std::lock_guard<std::mutex> guard{queue_->mutex};
+    queue_->tasks.push_back(std::move(task));
   }
-  ready_.notify_one();
+  queue_->ready.notify_one();
 }
 
-void thread_pool::run() {
+void thread_pool::run(const std::shared_ptr<queue>& q) {
   for (;;) {
     std::function<void()> task;
     {
-      std::unique_lock<std::mutex> lock{mutex_};
-      ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-      if (tasks_.empty())
+      std::unique_lock<std::mutex> lock{q->mutex};
+      q->ready.wait(lock, [&] { return q->stopping || !q->tasks.empty(); });
+      if (q->tasks.empty())
         return; // stopping and drained
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      task = std::move(q->tasks.front());
+      q->tasks.pop_front();
     }
     task();
   }

@@ -2,7 +2,9 @@
 
 /// A fixed pool of threads for blocking work (running programs, file I/O): what must never run on
 /// an actor scheduler thread. Tasks run in submission order, one per free thread; the destructor
-/// finishes queued tasks and joins.
+/// lets queued tasks finish and joins. The threads share the queue through their own reference,
+/// so the pool may even be destroyed from inside one of its tasks (that thread is detached and
+/// leaves once the queue is drained).
 ///
 /// @code
 /// io::thread_pool pool{4};
@@ -13,6 +15,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -33,12 +36,16 @@ public:
   std::size_t size() const noexcept { return threads_.size(); }
 
 private:
-  void run();
+  struct queue {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::function<void()>> tasks; // protected by mutex
+    bool stopping = false;                   // protected by mutex
+  };
 
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_; // protected by mutex_
-  bool stopping_ = false;                   // protected by mutex_
+  static void run(const std::shared_ptr<queue>& q);
+
+  std::shared_ptr<queue> queue_;
   std::vector<std::thread> threads_;
 };
 
