@@ -7,8 +7,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev libboost-dev libmsgpack-cxx-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
-  libcurl4-openssl-dev libssl-dev libedit-dev libtree-sitter-dev
-  python3 python3-jinja2 python3-mccabe bandit ca-certificates
+  libcurl4-openssl-dev libssl-dev libedit-dev libtree-sitter-dev libicu-dev
+  python3 python3-jinja2 python3-mccabe bandit ca-certificates openssl
 )
 
 missing=()

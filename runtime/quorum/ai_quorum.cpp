@@ -1,0 +1,252 @@
+#include "runtime/quorum/ai_quorum.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "runtime/quorum/quorum_errc.hpp"
+
+namespace genflow::quorum {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+/// One validation in flight.
+struct validation {
+  std::mutex mutex;
+  // protected by mutex
+  quorum_tally tally;
+  std::vector<std::optional<vote_outcome>> outcomes;
+  std::vector<model_client::vote_handle> handles;
+  ai_quorum::result_callback done;
+  bool finished = false;
+  // set once before any callback can run
+  std::string correlation_id;
+  clock_type::time_point started = clock_type::now();
+
+  validation(std::vector<double> weights, tally_rules rules, std::size_t n)
+    : tally(std::move(weights), rules), outcomes(n), handles(n, 0) {}
+};
+
+} // namespace
+
+struct ai_quorum::core : std::enable_shared_from_this<core> {
+  quorum_config config;
+  /// Enabled models, in configuration order, with their clients.
+  std::vector<model_config> models;
+  std::vector<std::shared_ptr<model_client>> clients;
+  std::vector<double> weights;
+
+  mutable std::mutex mutex;
+  // protected by mutex
+  std::map<validation_handle, std::shared_ptr<validation>> running;
+  validation_handle next_handle = 1;
+  quorum_statistics stats;
+  std::vector<model_statistics> model_stats;
+
+  /// Builds the result and marks the validation finished; called with v.mutex held. Returns the
+  /// handles of the calls to cancel.
+  quorum_result conclude(validation& v, std::optional<error_info> error,
+                         std::vector<std::size_t>& to_cancel) {
+    v.finished = true;
+    quorum_result r;
+    r.correlation_id = v.correlation_id;
+    r.verdict = v.tally.verdict();
+    r.duration = clock_type::now() - v.started;
+    for (std::size_t i = 0; i < models.size(); ++i) {
+      if (v.outcomes[i]) {
+        r.outcomes.push_back(*v.outcomes[i]);
+      } else {
+        to_cancel.push_back(i);
+        vote_outcome out;
+        out.model_id = models[i].id;
+        out.duration = r.duration;
+        out.error = make_error(quorum_errc::cancelled,
+                               error ? "the validation was cancelled"
+                                     : "not needed: the verdict was decided without this model",
+                               "model " + models[i].id);
+        r.outcomes.push_back(std::move(out));
+      }
+      r.tokens += r.outcomes.back().tokens;
+      r.cost_usd += r.outcomes.back().cost_usd;
+    }
+    const auto& verdict = r.verdict;
+    auto participation =
+      fmt::format("{:g}/{:g} (minimum: {:g})", verdict.participating_weight, verdict.total_weight,
+                  config.settings.min_participating_weight);
+    if (error) {
+      r.error = std::move(error);
+    } else if (verdict.outcome == quorum_outcome::insufficient_participation) {
+      r.error = make_error(quorum_errc::insufficient_participation,
+                           "Insufficient model participation: " + participation, "quorum");
+    } else if (verdict.outcome == quorum_outcome::abstained) {
+      r.warnings.push_back("the quorum abstained: participation " + participation
+                           + " is too low; the validators decide alone");
+    } else if (!verdict.participation_sufficient) {
+      r.warnings.push_back("participation " + participation
+                           + " is below the minimum; the verdict rests on fewer models");
+    }
+    return r;
+  }
+
+  void deliver(const std::shared_ptr<validation>& v, validation_handle h, quorum_result r,
+               const std::vector<std::size_t>& to_cancel) {
+    for (auto i : to_cancel)
+      clients[i]->cancel(v->handles[i]);
+    auto done = std::move(v->done);
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      running.erase(h);
+      stats.record(r);
+    }
+    done(std::move(r));
+  }
+
+  void on_outcome(const std::shared_ptr<validation>& v, validation_handle h, std::size_t i,
+                  vote_outcome out) {
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      model_stats[i].record(out);
+    }
+    std::unique_lock<std::mutex> lock{v->mutex};
+    if (v->finished)
+      return; // a call cancelled after the decision
+    if (out.participated())
+      v->tally.record_vote(i, out.vote, out.confidence);
+    else
+      v->tally.record_absence(i);
+    v->outcomes[i] = std::move(out);
+    if (!v->tally.decided())
+      return;
+    std::vector<std::size_t> to_cancel;
+    auto r = conclude(*v, std::nullopt, to_cancel);
+    lock.unlock();
+    deliver(v, h, std::move(r), to_cancel);
+  }
+
+  void cancel(validation_handle h) {
+    std::shared_ptr<validation> v;
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      auto it = running.find(h);
+      if (it == running.end())
+        return;
+      v = it->second;
+    }
+    std::unique_lock<std::mutex> lock{v->mutex};
+    if (v->finished)
+      return;
+    std::vector<std::size_t> to_cancel;
+    auto r = conclude(*v,
+                      make_error(quorum_errc::cancelled, "the validation was cancelled", "quorum"),
+                      to_cancel);
+    lock.unlock();
+    deliver(v, h, std::move(r), to_cancel);
+  }
+};
+
+expected<std::unique_ptr<ai_quorum>>
+ai_quorum::create(quorum_config config, std::vector<std::shared_ptr<model_client>> clients) {
+  auto state = std::make_shared<core>();
+  const auto& s = config.settings;
+  if (!(s.pass_threshold >= 0.0 && s.pass_threshold <= 1.0))
+    return make_error(quorum_errc::config, "pass_threshold must be between 0 and 1",
+                      "quorum.pass_threshold");
+  for (const auto& m : config.models) {
+    if (!m.enabled)
+      continue;
+    if (!(m.weight > 0.0 && m.weight <= 10.0))
+      return make_error(quorum_errc::config, "weight must be greater than 0 and at most 10",
+                        "model " + m.id);
+    auto it = std::find_if(clients.begin(), clients.end(), [&](const auto& c) {
+      return c != nullptr && c->config().id == m.id;
+    });
+    if (it == clients.end())
+      return make_error(quorum_errc::config, "no client for the enabled model '" + m.id + "'",
+                        "model " + m.id);
+    state->models.push_back(m);
+    state->clients.push_back(*it);
+    state->weights.push_back(m.weight);
+    state->model_stats.emplace_back(m.id);
+  }
+  if (state->clients.size() != clients.size())
+    return make_error(quorum_errc::config,
+                      "the clients do not match the enabled models one to one", "quorum");
+  if (state->models.empty())
+    return make_error(quorum_errc::config, "no model is enabled", "quorum");
+  double total = config.total_enabled_weight();
+  if (!(s.min_participating_weight >= 0.0)
+      || s.min_participating_weight > total + consensus_epsilon)
+    return make_error(quorum_errc::config,
+                      fmt::format("min_participating_weight {:g} must be between 0 and the total "
+                                  "enabled weight {:g}",
+                                  s.min_participating_weight, total),
+                      "quorum.min_participating_weight");
+  state->config = std::move(config);
+  return std::unique_ptr<ai_quorum>{new ai_quorum{std::move(state)}};
+}
+
+expected<std::unique_ptr<ai_quorum>> ai_quorum::create(quorum_config config,
+                                                       std::shared_ptr<http_client> http,
+                                                       const env_lookup& env) {
+  auto clients = make_model_clients(config, std::move(http), env);
+  if (!clients)
+    return clients.error();
+  return create(std::move(config), std::move(*clients));
+}
+
+ai_quorum::ai_quorum(std::shared_ptr<core> state) : core_(std::move(state)) {
+}
+
+ai_quorum::~ai_quorum() {
+  std::vector<validation_handle> open;
+  {
+    std::lock_guard<std::mutex> guard{core_->mutex};
+    for (const auto& kv : core_->running)
+      open.push_back(kv.first);
+  }
+  for (auto h : open)
+    core_->cancel(h);
+}
+
+const quorum_config& ai_quorum::config() const noexcept {
+  return core_->config;
+}
+
+ai_quorum::validation_handle ai_quorum::validate(vote_request request, result_callback done) {
+  auto deadline = clock_type::now() + core_->config.settings.deadline;
+  request.deadline = std::min(request.deadline, deadline);
+  auto v = std::make_shared<validation>(core_->weights,
+                                        tally_rules::from(core_->config.settings),
+                                        core_->models.size());
+  v->correlation_id = request.correlation_id;
+  v->done = std::move(done);
+  validation_handle h = 0;
+  {
+    std::lock_guard<std::mutex> guard{core_->mutex};
+    h = core_->next_handle++;
+    core_->running.emplace(h, v);
+  }
+  // Outcomes wait on v->mutex until every call has its handle.
+  std::lock_guard<std::mutex> guard{v->mutex};
+  for (std::size_t i = 0; i < core_->clients.size(); ++i)
+    v->handles[i] = core_->clients[i]->start_vote(
+      request, [state = core_, v, h, i](vote_outcome out) {
+        state->on_outcome(v, h, i, std::move(out));
+      });
+  return h;
+}
+
+void ai_quorum::cancel(validation_handle handle) {
+  core_->cancel(handle);
+}
+
+quorum_statistics_snapshot ai_quorum::statistics() const {
+  std::lock_guard<std::mutex> guard{core_->mutex};
+  return quorum_statistics_snapshot{core_->stats, core_->model_stats};
+}
+
+} // namespace genflow::quorum
