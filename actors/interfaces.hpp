@@ -11,6 +11,7 @@
 
 #include "messages/caf_types.hpp"
 #include "messages/catalogue.hpp"
+#include "actors/local_messages.hpp"
 
 namespace genflow {
 
@@ -28,7 +29,9 @@ using stage_supervisor_actor = caf::typed_actor<
   // A worker's answer to a lease.
   caf::reacts_to<step_report>,
   // New concurrency limit for this run, effective at once.
-  caf::reacts_to<set_max_parallel>>;
+  caf::reacts_to<set_max_parallel>,
+  // How far the run is: current stage, steps done of total.
+  caf::replies_to<get_run_progress>::with<run_progress>>;
 
 /// One per node: starts runs on its worker pool and keeps executor statistics.
 using workflow_executor_actor = caf::typed_actor<
@@ -37,7 +40,9 @@ using workflow_executor_actor = caf::typed_actor<
   // Changes the concurrency limit of future runs and of running ones (all, or one by id).
   caf::reacts_to<set_max_parallel>,
   // Counters, averages and step latency percentiles since start.
-  caf::replies_to<get_executor_statistics>::with<executor_statistics>>;
+  caf::replies_to<get_executor_statistics>::with<executor_statistics>,
+  // How far a running workflow is (by correlation id).
+  caf::replies_to<get_run_progress>::with<run_progress>>;
 
 /// Aggregates timing spans from every actor on every node.
 using profiler_actor = caf::typed_actor<
@@ -45,5 +50,53 @@ using profiler_actor = caf::typed_actor<
   caf::reacts_to<span_batch>,
   // Count, mean, p50, p95, p99 and max per operation.
   caf::replies_to<profile_query>::with<profile_report>>;
+
+/// Compiled templates: an LRU by count and bytes over the template directory (or the embedded
+/// templates), one lookup per request.
+using template_cache_actor = caf::typed_actor<
+  // Loads (compiles and caches) a template, or re-reads it with force_reload.
+  caf::replies_to<load_template>::with<template_info>,
+  // Renders a template with a context (for callers without a local compiled handle).
+  caf::replies_to<render_template>::with<rendered_template>,
+  // Loads a list of templates; reports how many loaded and why the others did not.
+  caf::replies_to<preload_templates>::with<preload_report>,
+  // Drops one template (not counted as an eviction).
+  caf::replies_to<invalidate_template>::with<template_ack>,
+  // Empties the cache; counters are kept.
+  caf::replies_to<clear_templates>::with<template_ack>,
+  // New count and byte limits, effective at once.
+  caf::replies_to<resize_template_cache>::with<template_ack>,
+  // Hits, misses, evictions, hit rate, size and bytes against limits, get latency.
+  caf::replies_to<get_template_statistics>::with<template_statistics>,
+  // Shared compiled templates for workers of this node (local only).
+  caf::replies_to<fetch_templates>::with<fetched_templates>>;
+
+/// Runs one validator kind on parsed modules (completeness, quality, ONEX, security).
+using validator_actor = caf::typed_actor<
+  // Runs the validator on a module parsed once by the pipeline (local only).
+  caf::replies_to<run_validator>::with<validator_done>>;
+
+/// The validation pipeline: parses each file once and runs the configured validators on it in
+/// parallel (one actor per kind), with a per-validator timeout, fast-fail or collect-all.
+using validation_pipeline_actor = caf::typed_actor<
+  // Validates files; one result per file, in order (local only).
+  caf::replies_to<validate_files>::with<files_validated>>;
+
+/// One per configured quorum model: asks its model (network, program, or offline reviewer)
+/// without blocking, and answers with the outcome.
+using quorum_model_actor = caf::typed_actor<
+  // Starts a call; answers with the model's vote or why it did not take part.
+  caf::replies_to<cast_vote>::with<vote_cast>,
+  // Cancels a call that is no longer needed; its answer then reports quorum.cancelled.
+  caf::reacts_to<withdraw_vote>>;
+
+/// The AI quorum: fans a review out to its model actors, decides as soon as the outcome is
+/// certain (cancelling the rest), enforces the quorum deadline, and keeps statistics.
+using quorum_actor = caf::typed_actor<
+  // Reviews code; answers with the weighted verdict, every vote, tokens and cost.
+  caf::replies_to<review_code>::with<review_result>,
+  // Validations, pass rate, average consensus and duration, cost; per model: success rate,
+  // latency percentiles, tokens, cost.
+  caf::replies_to<get_quorum_statistics>::with<quorum::quorum_statistics_snapshot>>;
 
 } // namespace genflow

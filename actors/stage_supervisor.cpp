@@ -166,6 +166,7 @@ stage_supervisor_impl::behavior_type stage_supervisor(supervisor_pointer self,
     [self](run_workflow&) { return self->state.on_run(); },
     [self](step_report& report) { self->state.scheduler->on_report(report); },
     [self](const set_max_parallel& m) { self->state.scheduler->set_max_parallel(m.max_parallel); },
+    [self](const get_run_progress&) { return self->state.scheduler->progress(); },
     [self](const workflow::run_timer& t) { self->state.scheduler->on_timer(t); },
     [self](worker_grant& g) { self->state.adopt(std::move(g.workers)); },
   };

@@ -44,9 +44,13 @@ using step_worker_impl = step_worker_actor::extend<caf::reacts_to<worker_wakeup>
 struct step_worker_state;
 using worker_pointer = step_worker_impl::stateful_pointer<step_worker_state>;
 
-/// Timers and the blocking pool, as handlers see them. One per worker: the step's identity
-/// travels in the completion, not here.
-class worker_services final : public workflow::step_services {
+/// Timers, the blocking pool and the node's services (templates, validation, review), as
+/// handlers see them. One per worker: the step's identity travels in the completion, not here.
+/// Service requests go out from the worker, so their continuations run on it.
+class worker_services final : public workflow::step_services,
+                              public codegen::template_service,
+                              public codegen::validation_service,
+                              public codegen::review_service {
 public:
   worker_services(worker_pointer self, step_worker_config& cfg) : self_(self), cfg_(cfg) {}
 
@@ -55,7 +59,19 @@ public:
                     workflow::step_completion done) override;
   const std::string& worker_name() const noexcept override { return cfg_.name; }
 
+  void fetch(std::vector<codegen::template_key> keys,
+             std::function<void(expected<codegen::template_set>)> done) override;
+  void validate(std::vector<codegen::source_file> files,
+                std::function<void(expected<std::vector<analysis::file_validation>>)> done) override;
+  void review(quorum::vote_request request,
+              std::function<void(expected<quorum::quorum_result>)> done) override;
+
+protected:
+  void* find_service(const std::type_info& interface) noexcept override;
+
 private:
+  error_info unanswered(const char* service, const caf::error& err) const;
+
   worker_pointer self_;
   step_worker_config& cfg_;
 };
@@ -209,6 +225,50 @@ void worker_services::run_blocking(std::function<workflow::step_outcome()> fn,
     }
     caf::anon_send(handle, blocking_finished{token, std::move(outcome)});
   });
+}
+
+void* worker_services::find_service(const std::type_info& interface) noexcept {
+  if (interface == typeid(codegen::template_service))
+    return cfg_.templates ? static_cast<codegen::template_service*>(this) : nullptr;
+  if (interface == typeid(codegen::validation_service))
+    return cfg_.validation ? static_cast<codegen::validation_service*>(this) : nullptr;
+  if (interface == typeid(codegen::review_service))
+    return cfg_.quorum ? static_cast<codegen::review_service*>(this) : nullptr;
+  return nullptr;
+}
+
+error_info worker_services::unanswered(const char* service, const caf::error& err) const {
+  return error_info{"step.service", std::string{"the "} + service + " did not answer: "
+                                      + self_->system().render(err),
+                    cfg_.name, true};
+}
+
+void worker_services::fetch(std::vector<codegen::template_key> keys,
+                            std::function<void(expected<codegen::template_set>)> done) {
+  self_->request(cfg_.templates, cfg_.service_timeout, fetch_templates{std::move(keys)})
+    .then(
+      [done](fetched_templates& r) {
+        if (r.error)
+          done(std::move(*r.error));
+        else
+          done(std::move(r.set));
+      },
+      [this, done](caf::error& err) { done(unanswered("template cache", err)); });
+}
+
+void worker_services::validate(
+  std::vector<codegen::source_file> files,
+  std::function<void(expected<std::vector<analysis::file_validation>>)> done) {
+  self_->request(cfg_.validation, cfg_.service_timeout, validate_files{std::move(files)})
+    .then([done](files_validated& r) { done(std::move(r.results)); },
+          [this, done](caf::error& err) { done(unanswered("validation pipeline", err)); });
+}
+
+void worker_services::review(quorum::vote_request request,
+                             std::function<void(expected<quorum::quorum_result>)> done) {
+  self_->request(cfg_.quorum, cfg_.service_timeout, review_code{std::move(request)})
+    .then([done](review_result& r) { done(std::move(r.result)); },
+          [this, done](caf::error& err) { done(unanswered("AI quorum", err)); });
 }
 
 step_worker_impl::behavior_type step_worker(worker_pointer self, step_worker_config cfg) {

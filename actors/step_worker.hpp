@@ -22,6 +22,12 @@ struct step_worker_config {
   std::shared_ptr<const workflow::handler_registry> handlers;
   /// Where blocking handler work runs (exec, file I/O). Required.
   std::shared_ptr<io::thread_pool> blocking;
+  /// Node services offered to handlers (codegen); null handles: not offered.
+  template_cache_actor templates;
+  validation_pipeline_actor validation;
+  quorum_actor quorum;
+  /// Deadline for each service request.
+  std::chrono::milliseconds service_timeout{120000};
 };
 
 step_worker_actor spawn_step_worker(caf::actor_system& sys, step_worker_config cfg);

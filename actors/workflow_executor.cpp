@@ -4,6 +4,8 @@
 #include <unordered_map>
 
 #include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -33,6 +35,15 @@ struct workflow_executor_state {
   // -- constructors -----------------------------------------------------------------------
 
   explicit workflow_executor_state(executor_pointer self) : self(self) {}
+
+  /// Workers and supervisors go with their executor (a pending request timeout would otherwise
+  /// keep a worker alive after the node shut down).
+  ~workflow_executor_state() {
+    for (const auto& w : pool)
+      caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    for (const auto& [cid, sup] : running)
+      caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  }
 
   void init(workflow_executor_config c) {
     cfg = std::move(c);
@@ -134,6 +145,9 @@ struct workflow_executor_state {
       wc.name = cfg.node_name + "/worker-" + std::to_string(pool.size() + 1);
       wc.handlers = cfg.handlers;
       wc.blocking = cfg.blocking;
+      wc.templates = cfg.templates;
+      wc.validation = cfg.validation;
+      wc.quorum = cfg.quorum;
       pool.push_back(spawn_step_worker(self->system(), std::move(wc)));
     }
   }
@@ -194,6 +208,15 @@ workflow_executor_actor::behavior_type workflow_executor(executor_pointer self,
     [self](run_workflow& req) { return self->state.on_run(req); },
     [self](const set_max_parallel& m) { self->state.on_set_max_parallel(m); },
     [self](const get_executor_statistics&) { return self->state.on_statistics(); },
+    [self](const get_run_progress& q) -> caf::result<run_progress> {
+      auto it = self->state.running.find(q.correlation_id);
+      if (it == self->state.running.end()) {
+        run_progress none;
+        none.correlation_id = q.correlation_id;
+        return none;
+      }
+      return self->delegate(it->second, q);
+    },
   };
 }
 

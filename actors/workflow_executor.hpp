@@ -33,6 +33,10 @@ struct workflow_executor_config {
   std::vector<worker_slot> remote_workers;
   /// Receives span batches; may be null.
   profiler_actor profiler;
+  /// Services the node offers to handlers (null: not offered).
+  template_cache_actor templates;
+  validation_pipeline_actor validation;
+  quorum_actor quorum;
 };
 
 workflow_executor_actor spawn_workflow_executor(caf::actor_system& sys,

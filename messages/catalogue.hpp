@@ -9,12 +9,15 @@
 
 #include "messages/execution.hpp"
 #include "messages/profiling.hpp"
+#include "messages/templates.hpp"
 #include "messages/workflow.hpp"
 
 /// X-macro over every message type (unqualified names in namespace genflow).
 #define GENFLOW_MESSAGE_TYPES(X)                                                                   \
   X(run_workflow)                                                                                  \
   X(set_max_parallel)                                                                              \
+  X(get_run_progress)                                                                              \
+  X(run_progress)                                                                                  \
   X(step_lease)                                                                                    \
   X(cancel_step)                                                                                   \
   X(step_report)                                                                                   \
@@ -23,7 +26,19 @@
   X(executor_statistics)                                                                           \
   X(span_batch)                                                                                    \
   X(profile_query)                                                                                 \
-  X(profile_report)
+  X(profile_report)                                                                                \
+  X(load_template)                                                                                 \
+  X(template_info)                                                                                 \
+  X(render_template)                                                                               \
+  X(rendered_template)                                                                             \
+  X(preload_templates)                                                                             \
+  X(preload_report)                                                                                \
+  X(invalidate_template)                                                                           \
+  X(clear_templates)                                                                               \
+  X(resize_template_cache)                                                                         \
+  X(template_ack)                                                                                  \
+  X(get_template_statistics)                                                                       \
+  X(template_statistics)
 
 namespace genflow {
 

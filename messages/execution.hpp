@@ -82,6 +82,32 @@ struct set_max_parallel {
   MSGPACK_DEFINE_ARRAY(max_parallel, correlation_id)
 };
 
+/// Asks how far a run is; answered with run_progress.
+struct get_run_progress {
+  std::string correlation_id;
+
+  MSGPACK_DEFINE_ARRAY(correlation_id)
+};
+
+struct run_progress {
+  std::string correlation_id;
+  /// False when no such run is in flight (finished or never started).
+  bool running = false;
+  /// The stage running now (1-based position in run order) and how many there are.
+  std::uint32_t stage_position = 0;
+  std::uint32_t stage_count = 0;
+  std::string stage_id;
+  /// Steps of the current stage that are finished (any status), and its size.
+  std::uint32_t stage_done = 0;
+  std::uint32_t stage_total = 0;
+  /// Over the whole run.
+  std::uint32_t done = 0;
+  std::uint32_t total = 0;
+
+  MSGPACK_DEFINE_ARRAY(correlation_id, running, stage_position, stage_count, stage_id, stage_done,
+                       stage_total, done, total)
+};
+
 // -- leasing steps to workers ---------------------------------------------------
 
 /// The output of a finished dependency, handed to its dependents.

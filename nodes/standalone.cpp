@@ -1,5 +1,7 @@
 #include "nodes/standalone.hpp"
 
+#include <cstdio>
+#include <random>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -8,49 +10,93 @@
 #include <caf/send.hpp>
 
 #include "actors/profiler.hpp"
+#include "actors/quorum.hpp"
+#include "actors/template_cache.hpp"
+#include "actors/validation_pipeline.hpp"
 #include "actors/workflow_executor.hpp"
+#include "runtime/codegen/handlers.hpp"
 
 namespace genflow::nodes {
 
-standalone_node::standalone_node(caf::actor_system& sys, standalone_options opts,
-                                 std::shared_ptr<const workflow::handler_registry> handlers)
-  : sys_(sys), handlers_(std::move(handlers)) {
-  if (!handlers_) {
-    auto builtin = std::make_shared<workflow::handler_registry>();
-    workflow::add_builtin_handlers(*builtin);
-    handlers_ = std::move(builtin);
+expected<std::unique_ptr<standalone_node>> standalone_node::start(caf::actor_system& sys,
+                                                                  standalone_options opts) {
+  quorum_actor quorum;
+  if (opts.quorum) {
+    auto q = spawn_quorum(sys, *opts.quorum);
+    if (!q)
+      return q.error();
+    quorum = *q;
   }
+  std::unique_ptr<standalone_node> node{new standalone_node{sys, std::move(opts)}};
+  node->quorum_ = quorum;
+  // The executor comes last: its workers need every service handle.
+  workflow_executor_config ec;
+  ec.node_name = node->opts_node_name_;
+  ec.handlers = node->handlers_;
+  ec.blocking = node->blocking_;
+  ec.initial_workers = node->initial_workers_;
+  ec.profiler = node->profiler_;
+  ec.templates = node->templates_;
+  ec.validation = node->validation_;
+  ec.quorum = node->quorum_;
+  node->executor_ = spawn_workflow_executor(sys, std::move(ec));
+  return node;
+}
+
+standalone_node::standalone_node(caf::actor_system& sys, standalone_options opts)
+  : sys_(sys),
+    handlers_(std::make_shared<workflow::handler_registry>()),
+    opts_node_name_(opts.node_name),
+    initial_workers_(opts.workers > 0 ? opts.workers
+                                      : std::max(1u, std::thread::hardware_concurrency())) {
+  workflow::add_builtin_handlers(*handlers_);
+  codegen::add_codegen_handlers(*handlers_, std::make_shared<codegen::contract_store>());
   blocking_ = std::make_shared<io::thread_pool>(opts.blocking_threads);
   profiler_ = spawn_profiler(sys);
-  workflow_executor_config ec;
-  ec.node_name = opts.node_name;
-  ec.handlers = handlers_;
-  ec.blocking = blocking_;
-  ec.initial_workers =
-    opts.workers > 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
-  ec.profiler = profiler_;
-  executor_ = spawn_workflow_executor(sys, std::move(ec));
+  template_cache_config tc;
+  tc.template_dir = opts.template_dir;
+  templates_ = spawn_template_cache(sys, std::move(tc));
+  validation_ = spawn_validation_pipeline(sys, opts.validation);
 }
 
 standalone_node::~standalone_node() {
-  caf::anon_send_exit(executor_, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(profiler_, caf::exit_reason::user_shutdown);
+  for (const auto& a : {caf::actor_cast<caf::actor>(executor_), caf::actor_cast<caf::actor>(profiler_),
+                        caf::actor_cast<caf::actor>(templates_),
+                        caf::actor_cast<caf::actor>(validation_),
+                        caf::actor_cast<caf::actor>(quorum_)})
+    if (a)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
-workflow_result standalone_node::run(workflow_definition def, std::string correlation_id) {
+workflow_result standalone_node::run(workflow_definition def, std::string correlation_id,
+                                     progress_callback progress) {
   caf::scoped_actor self{sys_};
-  workflow_result out;
   auto id = def.id;
-  self->request(executor_, caf::infinite, run_workflow{std::move(def), std::move(correlation_id)})
-    .receive([&](workflow_result& r) { out = std::move(r); },
-             [&](caf::error& err) {
-               out.workflow_id = id;
-               out.status = workflow_status::failed;
-               out.errors.push_back(
-                 error_info{"workflow.executor", "the executor did not answer: " + sys_.render(err),
-                            id});
-             });
-  return out;
+  if (correlation_id.empty()) {
+    std::random_device rd;
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", rd());
+    correlation_id = id + "-" + hex;
+  }
+  self->send(executor_, run_workflow{std::move(def), correlation_id});
+  std::optional<workflow_result> out;
+  while (!out) {
+    bool poll = false;
+    self->receive([&](workflow_result& r) { out = std::move(r); },
+                  [&](caf::error& err) {
+                    workflow_result bad;
+                    bad.workflow_id = id;
+                    bad.status = workflow_status::failed;
+                    bad.errors.push_back(error_info{
+                      "workflow.executor", "the executor did not answer: " + sys_.render(err), id});
+                    out = std::move(bad);
+                  },
+                  caf::after(std::chrono::milliseconds{100}) >> [&] { poll = true; });
+    if (poll && progress)
+      self->request(executor_, std::chrono::seconds{1}, get_run_progress{correlation_id})
+        .receive([&](run_progress& p) { progress(p); }, [](caf::error&) {});
+  }
+  return std::move(*out);
 }
 
 executor_statistics standalone_node::statistics() {

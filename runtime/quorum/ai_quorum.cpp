@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "runtime/quorum/quorum_errc.hpp"
+#include "runtime/quorum/quorum_round.hpp"
 
 namespace genflow::quorum {
 
@@ -18,17 +19,14 @@ using clock_type = std::chrono::steady_clock;
 struct validation {
   std::mutex mutex;
   // protected by mutex
-  quorum_tally tally;
-  std::vector<std::optional<vote_outcome>> outcomes;
+  quorum_round round;
   std::vector<model_client::vote_handle> handles;
   ai_quorum::result_callback done;
-  bool finished = false;
-  // set once before any callback can run
-  std::string correlation_id;
-  clock_type::time_point started = clock_type::now();
 
-  validation(std::vector<double> weights, tally_rules rules, std::size_t n)
-    : tally(std::move(weights), rules), outcomes(n), handles(n, 0) {}
+  validation(const quorum_settings& settings, const std::vector<model_config>& models,
+             std::string correlation_id)
+    : round(settings, models, std::move(correlation_id), clock_type::now()),
+      handles(models.size(), 0) {}
 };
 
 } // namespace
@@ -38,7 +36,6 @@ struct ai_quorum::core : std::enable_shared_from_this<core> {
   /// Enabled models, in configuration order, with their clients.
   std::vector<model_config> models;
   std::vector<std::shared_ptr<model_client>> clients;
-  std::vector<double> weights;
 
   mutable std::mutex mutex;
   // protected by mutex
@@ -46,51 +43,6 @@ struct ai_quorum::core : std::enable_shared_from_this<core> {
   validation_handle next_handle = 1;
   quorum_statistics stats;
   std::vector<model_statistics> model_stats;
-
-  /// Builds the result and marks the validation finished; called with v.mutex held. Returns the
-  /// handles of the calls to cancel.
-  quorum_result conclude(validation& v, std::optional<error_info> error,
-                         std::vector<std::size_t>& to_cancel) {
-    v.finished = true;
-    quorum_result r;
-    r.correlation_id = v.correlation_id;
-    r.verdict = v.tally.verdict();
-    r.duration = clock_type::now() - v.started;
-    for (std::size_t i = 0; i < models.size(); ++i) {
-      if (v.outcomes[i]) {
-        r.outcomes.push_back(*v.outcomes[i]);
-      } else {
-        to_cancel.push_back(i);
-        vote_outcome out;
-        out.model_id = models[i].id;
-        out.duration = r.duration;
-        out.error = make_error(quorum_errc::cancelled,
-                               error ? "the validation was cancelled"
-                                     : "not needed: the verdict was decided without this model",
-                               "model " + models[i].id);
-        r.outcomes.push_back(std::move(out));
-      }
-      r.tokens += r.outcomes.back().tokens;
-      r.cost_usd += r.outcomes.back().cost_usd;
-    }
-    const auto& verdict = r.verdict;
-    auto participation =
-      fmt::format("{:g}/{:g} (minimum: {:g})", verdict.participating_weight, verdict.total_weight,
-                  config.settings.min_participating_weight);
-    if (error) {
-      r.error = std::move(error);
-    } else if (verdict.outcome == quorum_outcome::insufficient_participation) {
-      r.error = make_error(quorum_errc::insufficient_participation,
-                           "Insufficient model participation: " + participation, "quorum");
-    } else if (verdict.outcome == quorum_outcome::abstained) {
-      r.warnings.push_back("the quorum abstained: participation " + participation
-                           + " is too low; the validators decide alone");
-    } else if (!verdict.participation_sufficient) {
-      r.warnings.push_back("participation " + participation
-                           + " is below the minimum; the verdict rests on fewer models");
-    }
-    return r;
-  }
 
   void deliver(const std::shared_ptr<validation>& v, validation_handle h, quorum_result r,
                const std::vector<std::size_t>& to_cancel) {
@@ -112,17 +64,12 @@ struct ai_quorum::core : std::enable_shared_from_this<core> {
       model_stats[i].record(out);
     }
     std::unique_lock<std::mutex> lock{v->mutex};
-    if (v->finished)
+    if (v->round.concluded())
       return; // a call cancelled after the decision
-    if (out.participated())
-      v->tally.record_vote(i, out.vote, out.confidence);
-    else
-      v->tally.record_absence(i);
-    v->outcomes[i] = std::move(out);
-    if (!v->tally.decided())
+    if (!v->round.record(i, std::move(out)))
       return;
     std::vector<std::size_t> to_cancel;
-    auto r = conclude(*v, std::nullopt, to_cancel);
+    auto r = v->round.conclude(std::nullopt, to_cancel);
     lock.unlock();
     deliver(v, h, std::move(r), to_cancel);
   }
@@ -137,12 +84,11 @@ struct ai_quorum::core : std::enable_shared_from_this<core> {
       v = it->second;
     }
     std::unique_lock<std::mutex> lock{v->mutex};
-    if (v->finished)
+    if (v->round.concluded())
       return;
     std::vector<std::size_t> to_cancel;
-    auto r = conclude(*v,
-                      make_error(quorum_errc::cancelled, "the validation was cancelled", "quorum"),
-                      to_cancel);
+    auto r = v->round.conclude(
+      make_error(quorum_errc::cancelled, "the validation was cancelled", "quorum"), to_cancel);
     lock.unlock();
     deliver(v, h, std::move(r), to_cancel);
   }
@@ -169,7 +115,6 @@ ai_quorum::create(quorum_config config, std::vector<std::shared_ptr<model_client
                         "model " + m.id);
     state->models.push_back(m);
     state->clients.push_back(*it);
-    state->weights.push_back(m.weight);
     state->model_stats.emplace_back(m.id);
   }
   if (state->clients.size() != clients.size())
@@ -219,10 +164,8 @@ const quorum_config& ai_quorum::config() const noexcept {
 ai_quorum::validation_handle ai_quorum::validate(vote_request request, result_callback done) {
   auto deadline = clock_type::now() + core_->config.settings.deadline;
   request.deadline = std::min(request.deadline, deadline);
-  auto v = std::make_shared<validation>(core_->weights,
-                                        tally_rules::from(core_->config.settings),
-                                        core_->models.size());
-  v->correlation_id = request.correlation_id;
+  auto v = std::make_shared<validation>(core_->config.settings, core_->models,
+                                        request.correlation_id);
   v->done = std::move(done);
   validation_handle h = 0;
   {

@@ -1,5 +1,6 @@
 #include "runtime/templating/environment.hpp"
 
+#include "runtime/io/embedded_files.hpp"
 #include "runtime/io/files.hpp"
 #include "runtime/templating/builtins.hpp"
 #include "runtime/templating/evaluator.hpp"
@@ -190,6 +191,11 @@ template_loader directory_loader(std::string dir) {
     if (n.empty() || n.front() == '/' || n.find("..") != std::string::npos
         || n.find('\\') != std::string::npos)
       return error_info{"template.not_found", "invalid template name '" + n + "'", n, false};
+    if (dir.rfind("embedded:", 0) == 0) {
+      if (auto text = io::find_embedded(dir.substr(9) + "/" + n))
+        return std::string{*text};
+      return error_info{"template.not_found", "no embedded template '" + n + "'", n, false};
+    }
     return io::read_file(dir + "/" + n);
   };
 }

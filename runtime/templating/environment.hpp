@@ -145,7 +145,8 @@ private:
   mutable std::map<std::string, std::shared_ptr<const template_program>, std::less<>> loaded_;
 };
 
-/// A loader reading `<dir>/<name>` (names may contain '/', never "..").
+/// A loader reading `<dir>/<name>` (names may contain '/', never ".."); a dir "embedded:<path>"
+/// reads the files compiled into the binary.
 template_loader directory_loader(std::string dir);
 
 } // namespace genflow::templating

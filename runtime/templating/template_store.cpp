@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "runtime/io/embedded_files.hpp"
 #include "runtime/io/files.hpp"
 
 namespace genflow::templating {
@@ -31,11 +32,13 @@ expected<cached_template> template_store::read_and_compile(std::string_view id,
   if (!type.empty() && !valid_name(type))
     return error_info{"template.invalid_id", "invalid template type '" + std::string{type} + "'",
                       std::string{id}, false};
+  std::string sid{id};
+  if (dir_.rfind(embedded_prefix, 0) == 0)
+    return read_embedded(sid, type);
   std::error_code ec;
   if (dir_.empty() || !fs::is_directory(dir_, ec))
     return error_info{"template.not_found", "template directory '" + dir_ + "' does not exist",
                       std::string{id}, false};
-  std::string sid{id};
   std::vector<std::string> candidates = {dir_ + "/" + sid + ".jinja2", dir_ + "/" + sid + ".j2",
                                          dir_ + "/" + sid + ".txt"};
   if (!type.empty()) {
@@ -69,6 +72,37 @@ expected<cached_template> template_store::read_and_compile(std::string_view id,
   for (const auto& path : candidates)
     tried += (tried.empty() ? "" : ", ") + path;
   return error_info{"template.not_found", "template '" + sid + "' not found; tried " + tried, sid,
+                    false};
+}
+
+expected<cached_template> template_store::read_embedded(const std::string& id,
+                                                        std::string_view type) const {
+  // Embedded templates never change: no file path, so hits skip the change check.
+  auto root = dir_.substr(embedded_prefix.size());
+  std::vector<std::string> candidates = {id + ".jinja2", id + ".j2", id + ".txt"};
+  if (!type.empty()) {
+    candidates.push_back(std::string{type} + "/" + id + ".jinja2");
+    candidates.push_back(std::string{type} + "/" + id + ".j2");
+  }
+  for (const auto& rel : candidates) {
+    auto source = io::find_embedded(root + "/" + rel);
+    if (!source)
+      continue;
+    auto compiled = env_.compile(*source, rel);
+    if (!compiled)
+      return compiled.error();
+    cached_template entry;
+    entry.id = id;
+    entry.type = std::string{type};
+    entry.compiled = std::move(*compiled);
+    entry.size_bytes = source->size();
+    entry.content_hash = io::sha256_hex(*source);
+    return entry;
+  }
+  std::string tried;
+  for (const auto& rel : candidates)
+    tried += (tried.empty() ? "" : ", ") + dir_ + "/" + rel;
+  return error_info{"template.not_found", "template '" + id + "' not found; tried " + tried, id,
                     false};
 }
 

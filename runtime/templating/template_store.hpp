@@ -10,6 +10,9 @@
 /// default checks a given template at most once a second; `never` disables it), so the cached path
 /// stays a hash lookup. A changed file is re-read and recompiled; `force_reload` always does.
 ///
+/// A directory named "embedded:<path>" reads the templates compiled into the binary under
+/// <path> (io::embedded_files); they never change, so hits skip the check.
+///
 /// Single-threaded, like the cache (an actor owns the store).
 ///
 /// @code
@@ -59,8 +62,12 @@ public:
   /// Number of times a changed file was detected and recompiled.
   std::uint64_t reloads() const noexcept { return reloads_; }
 
+  /// Prefix of a template directory that names embedded files.
+  static constexpr std::string_view embedded_prefix = "embedded:";
+
 private:
   expected<cached_template> read_and_compile(std::string_view id, std::string_view type) const;
+  expected<cached_template> read_embedded(const std::string& id, std::string_view type) const;
 
   const environment& env_;
   std::string dir_;

@@ -77,11 +77,96 @@ void read_executor(yaml_reader& in, const YAML::Node& node, executor_options& ou
     read_backoff(in, b, yaml_reader::join(path, "backoff"), out.backoff);
 }
 
+/// Replaces {item}, {item.key} and {params.key} in `text`; nullopt (with `problem` set) when a
+/// placeholder names nothing.
+std::optional<std::string> substitute(const std::string& text, const value& item,
+                                      const value& params, std::string& problem) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto open = text.find('{', pos);
+    if (open == std::string::npos) {
+      out.append(text, pos, std::string::npos);
+      break;
+    }
+    auto close = text.find('}', open);
+    if (close == std::string::npos) {
+      out.append(text, pos, std::string::npos);
+      break;
+    }
+    out.append(text, pos, open - pos);
+    auto name = text.substr(open + 1, close - open - 1);
+    const value* found = nullptr;
+    if (name == "item" && !item.is_null()) {
+      found = &item;
+    } else if (name.rfind("item.", 0) == 0 && item.is_object()) {
+      found = item.find(name.substr(5));
+    } else if (name.rfind("params.", 0) == 0) {
+      found = params.find(name.substr(7));
+    } else {
+      // Not a placeholder of ours (e.g. a shell brace): keep it.
+      out.append(text, open, close - open + 1);
+      pos = close + 1;
+      continue;
+    }
+    if (!found || !(found->is_string() || found->is_number() || found->is_bool())) {
+      problem = "placeholder {" + name + "} names no " + (found ? "scalar" : "value");
+      return std::nullopt;
+    }
+    if (found->is_string())
+      out += found->as_string();
+    else if (found->is_int())
+      out += std::to_string(found->as_int());
+    else if (found->is_bool())
+      out += found->as_bool() ? "true" : "false";
+    else
+      out += std::to_string(found->as_number());
+    pos = close + 1;
+  }
+  return out;
+}
+
+/// Applies `substitute` to every string inside `x`.
+std::optional<value> substitute_all(const value& x, const value& item, const value& params,
+                                    std::string& problem) {
+  switch (x.type()) {
+    case value::kind::string: {
+      auto s = substitute(x.as_string(), item, params, problem);
+      if (!s)
+        return std::nullopt;
+      return value{std::move(*s)};
+    }
+    case value::kind::array: {
+      value::array_type xs;
+      for (const auto& e : x.as_array()) {
+        auto y = substitute_all(e, item, params, problem);
+        if (!y)
+          return std::nullopt;
+        xs.push_back(std::move(*y));
+      }
+      return value{std::move(xs)};
+    }
+    case value::kind::object: {
+      value::object_type xs;
+      for (const auto& [k, e] : x.as_object()) {
+        auto y = substitute_all(e, item, params, problem);
+        if (!y)
+          return std::nullopt;
+        xs.emplace_back(k, std::move(*y));
+      }
+      return value{std::move(xs)};
+    }
+    default:
+      return x;
+  }
+}
+
 step_definition read_step(yaml_reader& in, const YAML::Node& node, const std::string& path) {
   step_definition out;
   if (!in.expect_map(node, path))
     return out;
-  in.allow_keys(node, path, {"id", "handler", "inputs", "depends_on", "timeout", "retries"});
+  in.allow_keys(node, path,
+                {"id", "handler", "inputs", "depends_on", "timeout", "retries", "for_each"});
   if (auto x = in.get_string(node, "id", path, required))
     out.id = *x;
   if (auto x = in.get_string(node, "handler", path, required))
@@ -139,7 +224,7 @@ error_info locate(const yaml_reader& in, const definition_problem& p,
 } // namespace
 
 load_report parse_workflow(std::string_view yaml_text, std::string file,
-                           const handler_registry& handlers) {
+                           const handler_registry& handlers, const value& params) {
   load_report report;
   yaml_reader in{file};
   auto root = in.parse(yaml_text);
@@ -195,8 +280,38 @@ load_report parse_workflow(std::string_view yaml_text, std::string file,
           } else if (in.expect_sequence(steps, yaml_reader::join(path, "steps"))) {
             for (std::size_t k = 0; k < steps.size(); ++k) {
               auto step_path = yaml_reader::index(yaml_reader::join(path, "steps"), k);
-              st.steps.push_back(read_step(in, steps[k], step_path));
-              steps_here.push_back(origin{steps[k], step_path});
+              auto templ = read_step(in, steps[k], step_path);
+              // Expand for_each over a run parameter list (none: the step once).
+              value items = value::array_type{value{}};
+              if (auto list = in.get_string(steps[k], "for_each", step_path, optional_field)) {
+                const auto* found = params.find(*list);
+                if (!found || !found->is_array()) {
+                  in.fail(member(steps[k], "for_each"), yaml_reader::join(step_path, "for_each"),
+                          "workflow.for_each",
+                          "for_each names '" + *list + "', which is not a list parameter of this run");
+                  continue;
+                }
+                items = *found;
+              }
+              for (const auto& item : items.as_array()) {
+                step_definition sp = templ;
+                std::string problem;
+                auto id = substitute(templ.id, item, params, problem);
+                auto inputs = substitute_all(templ.inputs, item, params, problem);
+                std::vector<std::string> deps;
+                for (const auto& d : templ.depends_on)
+                  if (auto x = substitute(d, item, params, problem))
+                    deps.push_back(std::move(*x));
+                if (!id || !inputs || !problem.empty()) {
+                  in.fail(steps[k], step_path, "workflow.placeholder", problem);
+                  break;
+                }
+                sp.id = std::move(*id);
+                sp.inputs = std::move(*inputs);
+                sp.depends_on = std::move(deps);
+                st.steps.push_back(std::move(sp));
+                steps_here.push_back(origin{steps[k], step_path});
+              }
             }
           }
         }
@@ -217,14 +332,15 @@ load_report parse_workflow(std::string_view yaml_text, std::string file,
   return report;
 }
 
-load_report load_workflow_file(const std::string& path, const handler_registry& handlers) {
+load_report load_workflow_file(const std::string& path, const handler_registry& handlers,
+                               const value& params) {
   auto text = io::read_file(path);
   if (!text) {
     load_report report;
     report.errors.push_back(text.error());
     return report;
   }
-  return parse_workflow(*text, path, handlers);
+  return parse_workflow(*text, path, handlers, params);
 }
 
 } // namespace genflow::workflow

@@ -26,7 +26,17 @@
 ///         depends_on: []        # steps of this or an earlier stage
 ///         timeout: 2m           # optional: executor.step_timeout
 ///         retries: 2            # extra attempts for retryable failures
+///       - for_each: contracts   # one step per element of the run parameter `contracts`
+///         id: "render.{item.name}"
+///         handler: noop
+///         inputs: {file: "{item.path}", out: "{params.out}"}
+///         depends_on: ["parse.{item.name}"]
 /// @endcode
+///
+/// `for_each: <list>` repeats a step for every element of the run parameter `<list>`; in its id,
+/// its dependencies and every string of its inputs, `{item}` (or `{item.<key>}` for objects)
+/// becomes the element and `{params.<key>}` a scalar run parameter. A step without for_each may
+/// use `{params.<key>}` too.
 
 #include <optional>
 #include <string>
@@ -45,9 +55,11 @@ struct load_report {
   std::vector<error_info> errors;
 };
 
+/// `params` is an object of run parameters (lists for for_each, scalars for {params.x}).
 load_report parse_workflow(std::string_view yaml_text, std::string file,
-                           const handler_registry& handlers);
+                           const handler_registry& handlers, const value& params = {});
 
-load_report load_workflow_file(const std::string& path, const handler_registry& handlers);
+load_report load_workflow_file(const std::string& path, const handler_registry& handlers,
+                               const value& params = {});
 
 } // namespace genflow::workflow

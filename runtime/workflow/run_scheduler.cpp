@@ -95,6 +95,8 @@ void run_scheduler::on_report(const step_report& report) {
     if (report.ok()) {
       step_succeeded(report.step_index, report);
     } else {
+      // A failure may still explain itself in its outputs (exit code, validator findings).
+      s.outputs = report.outputs;
       auto err = report.error;
       if (err.where.empty())
         err.where = plan_.step_def(report.step_index).id;
@@ -222,6 +224,26 @@ void run_scheduler::on_worker_down(std::uint32_t worker, const std::string& reas
 }
 
 // -- properties -------------------------------------------------------------------
+
+run_progress run_scheduler::progress() const {
+  run_progress p;
+  p.correlation_id = correlation_id_;
+  p.running = started_ && !finished_;
+  p.stage_count = static_cast<std::uint32_t>(stages_.size());
+  p.total = static_cast<std::uint32_t>(steps_.size());
+  for (std::uint32_t i = 0; i < steps_.size(); ++i)
+    if (terminal(i))
+      ++p.done;
+  auto k = std::min<std::size_t>(current_stage_, stages_.size() - 1);
+  const auto& node = plan_.stage(static_cast<std::uint32_t>(k));
+  p.stage_position = static_cast<std::uint32_t>(k + 1);
+  p.stage_id = plan_.stage_def(static_cast<std::uint32_t>(k)).id;
+  p.stage_total = node.count;
+  p.stage_done = node.count - stages_[k].open;
+  if (stages_[k].status == stage_status::pending)
+    p.stage_done = 0;
+  return p;
+}
 
 std::vector<step_output> run_scheduler::upstream(std::uint32_t step) const {
   std::vector<step_output> out;

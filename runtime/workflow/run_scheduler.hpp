@@ -101,6 +101,9 @@ public:
   std::uint32_t in_flight() const noexcept { return in_flight_; }
   const execution_plan& plan() const noexcept { return plan_; }
 
+  /// How far the run is (for progress displays).
+  run_progress progress() const;
+
   /// Outputs of a finished step (null until it succeeded).
   const value& outputs(std::uint32_t step) const noexcept { return steps_[step].outputs; }
 

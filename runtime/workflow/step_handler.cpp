@@ -23,6 +23,10 @@ step_outcome step_outcome::failure(error_info error) {
   return out;
 }
 
+void* step_services::find_service(const std::type_info&) noexcept {
+  return nullptr;
+}
+
 std::optional<input_problem> step_handler::check_inputs(const value&) const {
   return std::nullopt;
 }

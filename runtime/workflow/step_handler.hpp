@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <vector>
 
 #include "messages/error.hpp"
@@ -78,6 +79,17 @@ public:
 
   /// The worker's name ("node/worker-3"), for spans.
   virtual const std::string& worker_name() const noexcept = 0;
+
+  /// A node service by its interface type (e.g. codegen::template_service), or nullptr when the
+  /// worker's node does not offer it.
+  template <class Service>
+  Service* service() noexcept {
+    return static_cast<Service*>(find_service(typeid(Service)));
+  }
+
+protected:
+  /// Looks a service up by interface type; the default offers none.
+  virtual void* find_service(const std::type_info& interface) noexcept;
 };
 
 /// A problem with a step's inputs, found when the workflow is loaded.

@@ -62,6 +62,55 @@ step_lease make_sample(tag<step_lease>) {
   return step_lease{"cid", 3, 2, "a", "exec", sample_value(), {step_output{"z", sample_value()}},
                     10s};
 }
+get_run_progress make_sample(tag<get_run_progress>) {
+  return get_run_progress{"cid"};
+}
+run_progress make_sample(tag<run_progress>) {
+  return run_progress{"cid", true, 2, 6, "models", 1, 3, 4, 18};
+}
+template_ref sample_ref() {
+  return template_ref{"node_effect", "effect"};
+}
+load_template make_sample(tag<load_template>) {
+  return load_template{sample_ref(), true};
+}
+template_info make_sample(tag<template_info>) {
+  return template_info{error_info{"template.syntax", "bad", "x.j2:3"}, "node_effect", "ab", 12};
+}
+render_template make_sample(tag<render_template>) {
+  return render_template{sample_ref(), sample_value()};
+}
+rendered_template make_sample(tag<rendered_template>) {
+  return rendered_template{{}, "text", "cd"};
+}
+preload_templates make_sample(tag<preload_templates>) {
+  return preload_templates{{sample_ref(), template_ref{"readme", ""}}};
+}
+preload_report make_sample(tag<preload_report>) {
+  return preload_report{1, {error_info{"template.not_found", "no", "readme"}}};
+}
+invalidate_template make_sample(tag<invalidate_template>) {
+  return invalidate_template{"readme"};
+}
+clear_templates make_sample(tag<clear_templates>) {
+  return {};
+}
+resize_template_cache make_sample(tag<resize_template_cache>) {
+  return resize_template_cache{50, 1u << 20};
+}
+template_ack make_sample(tag<template_ack>) {
+  return template_ack{true, 7};
+}
+get_template_statistics make_sample(tag<get_template_statistics>) {
+  return {};
+}
+template_statistics make_sample(tag<template_statistics>) {
+  template_statistics s;
+  s.hits = 9;
+  s.hit_rate = 0.9;
+  s.get_latency = latency_summary{10, 1us, 1us, 2us, 3us, 4us};
+  return s;
+}
 cancel_step make_sample(tag<cancel_step>) {
   return cancel_step{"cid", 3, 2};
 }

@@ -8,6 +8,8 @@
 
 namespace genflow::cli {
 
-// (one declaration per subcommand)
+void add_run_command(CLI::App& app, int& exit_code);
+void add_render_command(CLI::App& app, int& exit_code);
+void add_validate_command(CLI::App& app, int& exit_code);
 
 } // namespace genflow::cli

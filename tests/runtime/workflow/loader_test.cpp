@@ -223,6 +223,53 @@ TEST_F(WorkflowLoader, LoadsEveryBundledWorkflow) {
   }
 }
 
+TEST_F(WorkflowLoader, ExpandsForEachOverARunParameter) {
+  value params = value::object_type{
+    {"contracts", value::array_type{value::object_type{{"name", "a"}, {"path", "/c/a.yaml"}},
+                                    value::object_type{{"name", "b"}, {"path", "/c/b.yaml"}}}},
+    {"out", "/tmp/out"}};
+  auto r = parse_workflow(R"(id: w
+stages:
+  - id: parse
+    steps:
+      - for_each: contracts
+        id: "parse.{item.name}"
+        handler: noop
+        inputs: {file: "{item.path}", keep: "{braces}", out: ["{params.out}"]}
+  - id: use
+    steps:
+      - for_each: contracts
+        id: "use.{item.name}"
+        handler: noop
+        depends_on: ["parse.{item.name}"]
+)",
+                          "wf.yaml", handlers, params);
+  ASSERT_TRUE(r.workflow) << r.errors.front().to_string();
+  const auto& parse = r.workflow->stages[0].steps;
+  ASSERT_EQ(parse.size(), 2u);
+  EXPECT_EQ(parse[1].id, "parse.b");
+  EXPECT_EQ(parse[1].inputs.get_string("file"), "/c/b.yaml");
+  EXPECT_EQ(parse[1].inputs.get_string("keep"), "{braces}");
+  EXPECT_EQ(parse[1].inputs.get("out").as_array()[0].as_string(), "/tmp/out");
+  EXPECT_EQ(r.workflow->stages[1].steps[0].depends_on, std::vector<std::string>{"parse.a"});
+}
+
+TEST_F(WorkflowLoader, RejectsForEachOverAListTheRunDoesNotHave) {
+  auto e = only_error("id: w\nstages:\n  - id: s\n    steps:\n      - {for_each: files, id: x, "
+                      "handler: noop}\n");
+  EXPECT_EQ(e.code, "workflow.for_each");
+  EXPECT_NE(e.message.find("'files'"), std::string::npos);
+}
+
+TEST_F(WorkflowLoader, RejectsAPlaceholderThatNamesNothing) {
+  auto r = parse_workflow("id: w\nstages:\n  - id: s\n    steps:\n      - {id: x, handler: noop, "
+                          "inputs: {a: '{params.missing}'}}\n",
+                          "wf.yaml", handlers, value::object_type{});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].code, "workflow.placeholder");
+  EXPECT_NE(r.errors[0].message.find("{params.missing}"), std::string::npos);
+}
+
 TEST(ExecutionPlan, ComputesTheCriticalPathWithStagesAsBarriers) {
   workflow_definition w;
   w.id = "cp";

@@ -1,0 +1,208 @@
+// Executor benchmark: 3 stages x N steps (N = 3, 10, 100), empty steps and 10 ms sleeping
+// steps, concurrency 10 and unbounded. Prints wall time, overhead per step, stage transition
+// and peak RSS per case, beside the Python original's figures (python-baseline.md).
+//
+//   genflow_bench_executor [--repetitions R]
+//
+// Each case runs in its own child process (so peak RSS is the case's own), R measured runs after
+// one warm-up on one actor system; figures are medians. Overhead per step = (wall - ideal) / 3N,
+// where ideal = 0 for empty steps and 3 * ceil(N / concurrency) * 10 ms for sleeping steps (the
+// definition python-baseline.md uses). Wall is measured by a driver actor from sending
+// run_workflow to the executor to receiving the result, so it includes checking the
+// definition, building its plan and spawning the run's supervisor, but no blocking caller.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "nodes/node_config.hpp"
+#include "nodes/standalone.hpp"
+
+namespace {
+
+using namespace std::chrono;
+using namespace genflow;
+
+struct bench_case {
+  int steps;
+  bool sleeping;
+  int concurrency; // 0 = unbounded
+  // Python original (python-baseline.md), concurrency 10 only.
+  double python_wall_ms;
+  double python_overhead_us;
+  double python_transition_ms;
+};
+
+const std::vector<bench_case> cases = {
+  {3, false, 10, 2.0, 219, 0.6},      {10, false, 10, 4.3, 143, 1.4},
+  {100, false, 10, 168, 559, 9.3},    {3, true, 10, 33.8, 417, 0.9},
+  {10, true, 10, 36.7, 224, 1.9},     {100, true, 10, 522, 740, 9.6},
+  {3, false, 0, -1, -1, -1},          {10, false, 0, -1, -1, -1},
+  {100, false, 0, -1, -1, -1},        {3, true, 0, -1, -1, -1},
+  {10, true, 0, -1, -1, -1},          {100, true, 0, -1, -1, -1},
+};
+
+workflow_definition make_workflow(const bench_case& c) {
+  workflow_definition w;
+  w.id = "bench";
+  for (int s = 1; s <= 3; ++s) {
+    stage_definition st;
+    st.id = "s" + std::to_string(s);
+    st.number = static_cast<std::uint32_t>(s);
+    if (s > 1)
+      st.depends_on = {"s" + std::to_string(s - 1)};
+    for (int i = 0; i < c.steps; ++i) {
+      step_definition sp;
+      sp.id = st.id + "-" + std::to_string(i);
+      sp.handler = c.sleeping ? "sleep" : "noop";
+      sp.inputs = c.sleeping ? value{value::object_type{{"duration", "10ms"}}}
+                             : value{value::object_type{}};
+      st.steps.push_back(std::move(sp));
+    }
+    w.stages.push_back(std::move(st));
+  }
+  w.options.max_parallel = static_cast<std::uint32_t>(c.concurrency);
+  return w;
+}
+
+double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  auto n = xs.size();
+  return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+}
+
+struct measurement {
+  double wall_ms;
+  workflow_result result;
+};
+
+/// Runs `def` `runs` times back to back from inside an actor and records each round trip.
+caf::behavior driver(caf::event_based_actor* self, workflow_executor_actor executor,
+                     workflow_definition def, int runs, std::vector<measurement>* out,
+                     caf::actor done) {
+  auto next = std::make_shared<std::function<void()>>();
+  *next = [=] {
+    auto t0 = steady_clock::now();
+    self->request(executor, caf::infinite, run_workflow{def, {}})
+      .then([=](workflow_result& r) {
+        out->push_back({duration<double, std::milli>(steady_clock::now() - t0).count(), r});
+        if (static_cast<int>(out->size()) < runs)
+          (*next)();
+        else
+          self->send(done, true);
+      });
+  };
+  (*next)();
+  return {};
+}
+
+/// Child: runs one case and prints "wall_ms overhead_us transition_us rss_kib".
+int run_case(const bench_case& c, int repetitions) {
+  nodes::node_config cfg;
+  caf::actor_system sys{cfg};
+  std::vector<double> walls, overheads, transitions;
+  {
+    nodes::standalone_node node{sys, {}};
+    auto def = make_workflow(c);
+    int conc = c.concurrency == 0 ? c.steps : c.concurrency;
+    double ideal_ms = c.sleeping ? 3.0 * std::ceil(double(c.steps) / conc) * 10.0 : 0.0;
+    std::vector<measurement> runs;
+    caf::scoped_actor self{sys};
+    sys.spawn(driver, node.executor(), def, repetitions + 1, &runs, caf::actor{self});
+    self->receive([](bool) {});
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      const auto& res = runs[r].result;
+      if (res.status != workflow_status::succeeded) {
+        std::fprintf(stderr, "run failed: %s\n",
+                     res.errors.empty() ? "?" : res.errors[0].to_string().c_str());
+        return 1;
+      }
+      if (r == 0)
+        continue; // warm-up: spawns the worker pool
+      walls.push_back(runs[r].wall_ms);
+      overheads.push_back((runs[r].wall_ms - ideal_ms) * 1000.0 / (3.0 * c.steps));
+      transitions.push_back(duration<double, std::micro>(res.max_stage_transition).count());
+    }
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("%.3f %.2f %.2f %ld\n", median(walls), median(overheads), median(transitions),
+              ru.ru_maxrss);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int repetitions = 15;
+  int only = -1;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--repetitions") && i + 1 < argc)
+      repetitions = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--case") && i + 1 < argc)
+      only = std::atoi(argv[++i]);
+    else {
+      std::fprintf(stderr, "usage: %s [--repetitions R]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (only >= 0)
+    return run_case(cases.at(static_cast<std::size_t>(only)), repetitions);
+  std::printf("| steps | work | concurrency | wall (ideal) | overhead/step | stage transition | "
+              "peak RSS | Python wall | Python overhead/step | Python transition |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const auto& c = cases[k];
+    int fds[2];
+    if (pipe(fds) != 0)
+      return 1;
+    auto pid = fork();
+    if (pid == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      auto reps = std::to_string(repetitions);
+      auto which = std::to_string(k);
+      execl("/proc/self/exe", argv[0], "--case", which.c_str(), "--repetitions", reps.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    char buf[256] = {};
+    auto n = read(fds[0], buf, sizeof(buf) - 1);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    double wall = 0, over = 0, trans = 0;
+    long rss = 0;
+    if (n <= 0 || std::sscanf(buf, "%lf %lf %lf %ld", &wall, &over, &trans, &rss) != 4) {
+      std::printf("| %d | %s | %s | case failed |\n", c.steps, c.sleeping ? "10 ms" : "empty",
+                  c.concurrency ? "10" : "unbounded");
+      continue;
+    }
+    int conc = c.concurrency == 0 ? c.steps : c.concurrency;
+    double ideal = c.sleeping ? 3.0 * std::ceil(double(c.steps) / conc) * 10.0 : 0.0;
+    char py_wall[32] = "–", py_over[32] = "–", py_trans[32] = "–";
+    if (c.python_wall_ms > 0) {
+      std::snprintf(py_wall, sizeof py_wall, "%.1f ms", c.python_wall_ms);
+      std::snprintf(py_over, sizeof py_over, "%.0f µs", c.python_overhead_us);
+      std::snprintf(py_trans, sizeof py_trans, "%.1f ms", c.python_transition_ms);
+    }
+    std::printf("| %d | %s | %s | %.2f ms (%.0f) | %.2f µs | %.1f µs | %.1f MiB | %s | %s | %s |\n",
+                c.steps, c.sleeping ? "10 ms" : "empty", c.concurrency ? "10" : "unbounded", wall,
+                ideal, over, trans, rss / 1024.0, py_wall, py_over, py_trans);
+    std::fflush(stdout);
+  }
+  return 0;
+}
