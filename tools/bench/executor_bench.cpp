@@ -114,7 +114,12 @@ int run_case(const bench_case& c, int repetitions) {
   caf::actor_system sys{cfg};
   std::vector<double> walls, overheads, transitions;
   {
-    nodes::standalone_node node{sys, {}};
+    auto started = nodes::standalone_node::start(sys, {});
+    if (!started) {
+      std::fprintf(stderr, "%s\n", started.error().to_string().c_str());
+      return 1;
+    }
+    auto& node = **started;
     auto def = make_workflow(c);
     int conc = c.concurrency == 0 ? c.steps : c.concurrency;
     double ideal_ms = c.sleeping ? 3.0 * std::ceil(double(c.steps) / conc) * 10.0 : 0.0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds genflow. Usage: build.sh release|debug [cmake targets...]
 #   release: optimized, build/release
-#   debug:   Debug with AddressSanitizer + UndefinedBehaviorSanitizer, build/debug
+#   debug:   Debug with AddressSanitizer + UndefinedBehaviorSanitizer, build/debug (no benchmarks)
 set -euo pipefail
 
 top="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,7 +13,7 @@ shift
 
 case "$kind" in
   release) dir="$top/build/release"; flags=(-DCMAKE_BUILD_TYPE=Release -DGENFLOW_SANITIZE=OFF) ;;
-  debug)   dir="$top/build/debug";   flags=(-DCMAKE_BUILD_TYPE=Debug -DGENFLOW_SANITIZE=ON) ;;
+  debug)   dir="$top/build/debug";   flags=(-DCMAKE_BUILD_TYPE=Debug -DGENFLOW_SANITIZE=ON -DGENFLOW_BUILD_BENCHMARKS=OFF) ;;
   *) echo "usage: build.sh release|debug [targets...]" >&2; exit 2 ;;
 esac
 
