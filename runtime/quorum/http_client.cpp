@@ -6,7 +6,7 @@
 #include <map>
 #include <mutex>
 
-#include <curl/curl.h>
+#include "runtime/quorum/curl_library.hpp"
 
 #include "runtime/quorum/quorum_errc.hpp"
 
@@ -15,11 +15,6 @@ namespace genflow::quorum {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 long clamp_ms(std::chrono::nanoseconds d) {
   auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
@@ -36,7 +31,7 @@ std::string trim(std::string_view s) {
 
 /// Maps a transfer failure to a quorum error (retryable when repeating may succeed).
 error_info transfer_error(CURLcode code, std::string detail, std::string where) {
-  std::string message = curl_easy_strerror(code);
+  std::string message = curl::get().easy_strerror(code);
   if (!detail.empty() && detail != message)
     message += ": " + detail;
   switch (code) {
@@ -78,19 +73,19 @@ const std::string* http_response::header(std::string_view name) const noexcept {
 }
 
 std::string endpoint_label(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> h{curl_url(), &curl_url_cleanup};
+  std::unique_ptr<CURLU, decltype(curl::get().url_cleanup)> h{curl::get().url(), curl::get().url_cleanup};
   auto fallback = url.substr(0, url.find_first_of("?#"));
-  if (!h || curl_url_set(h.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+  if (!h || curl::get().url_set(h.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
     return fallback;
-  curl_url_set(h.get(), CURLUPART_USER, nullptr, 0);
-  curl_url_set(h.get(), CURLUPART_PASSWORD, nullptr, 0);
-  curl_url_set(h.get(), CURLUPART_QUERY, nullptr, 0);
-  curl_url_set(h.get(), CURLUPART_FRAGMENT, nullptr, 0);
+  curl::get().url_set(h.get(), CURLUPART_USER, nullptr, 0);
+  curl::get().url_set(h.get(), CURLUPART_PASSWORD, nullptr, 0);
+  curl::get().url_set(h.get(), CURLUPART_QUERY, nullptr, 0);
+  curl::get().url_set(h.get(), CURLUPART_FRAGMENT, nullptr, 0);
   char* out = nullptr;
-  if (curl_url_get(h.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || out == nullptr)
+  if (curl::get().url_get(h.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || out == nullptr)
     return fallback;
   std::string label{out};
-  curl_free(out);
+  curl::get().free(out);
   return label;
 }
 
@@ -115,9 +110,9 @@ struct transfer {
 
   ~transfer() {
     if (easy != nullptr)
-      curl_easy_cleanup(easy);
+      curl::get().easy_cleanup(easy);
     if (header_list != nullptr)
-      curl_slist_free_all(header_list);
+      curl::get().slist_free_all(header_list);
   }
 
   static size_t on_body(char* data, size_t size, size_t count, void* self) {
@@ -182,7 +177,7 @@ struct http_client::impl {
 
   // -- constructors -----------------------------------------------------------
 
-  impl() : multi(curl_multi_init()) {
+  impl() : multi(curl::get().multi_init()) {
     assert(multi != nullptr);
   }
 
@@ -190,7 +185,7 @@ struct http_client::impl {
   impl& operator=(const impl&) = delete;
 
   ~impl() {
-    curl_multi_cleanup(multi);
+    curl::get().multi_cleanup(multi);
   }
 
   // -- any thread -------------------------------------------------------------
@@ -207,7 +202,7 @@ struct http_client::impl {
       std::lock_guard<std::mutex> guard{mutex};
       commands.push_back(std::move(cmd));
     }
-    curl_multi_wakeup(multi);
+    curl::get().multi_wakeup(multi);
   }
 
   void stop() {
@@ -215,7 +210,7 @@ struct http_client::impl {
       std::lock_guard<std::mutex> guard{mutex};
       stopping = true;
     }
-    curl_multi_wakeup(multi);
+    curl::get().multi_wakeup(multi);
   }
 
   // -- I/O thread -------------------------------------------------------------
@@ -247,7 +242,7 @@ void http_client::impl::start_transfer(request_id id, http_request request,
     if (auto space = h.value.find(' '); space != std::string::npos)
       t->secrets.push_back(h.value.substr(space + 1)); // "Bearer <token>"
   }
-  t->easy = curl_easy_init();
+  t->easy = curl::get().easy_init();
   if (t->easy == nullptr) {
     t->response.error = make_error(quorum_errc::transport, "cannot create a transfer",
                                    endpoint_label(t->request.url));
@@ -256,42 +251,42 @@ void http_client::impl::start_transfer(request_id id, http_request request,
   }
   CURL* e = t->easy;
   const auto& r = t->request;
-  curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "genflow/" GENFLOW_VERSION);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, clamp_ms(r.connect_timeout));
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, clamp_ms(r.timeout));
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &transfer::on_body);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &transfer::on_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-  curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<char*>(static_cast<std::uintptr_t>(id)));
+  curl::get().easy_setopt(e, CURLOPT_URL, r.url.c_str());
+  curl::get().easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl::get().easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl::get().easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl::get().easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl::get().easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl::get().easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl::get().easy_setopt(e, CURLOPT_USERAGENT, "genflow/" GENFLOW_VERSION);
+  curl::get().easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, clamp_ms(r.connect_timeout));
+  curl::get().easy_setopt(e, CURLOPT_TIMEOUT_MS, clamp_ms(r.timeout));
+  curl::get().easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
+  curl::get().easy_setopt(e, CURLOPT_WRITEFUNCTION, &transfer::on_body);
+  curl::get().easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+  curl::get().easy_setopt(e, CURLOPT_HEADERFUNCTION, &transfer::on_header);
+  curl::get().easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl::get().easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<char*>(static_cast<std::uintptr_t>(id)));
   if (r.method == "POST") {
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
+    curl::get().easy_setopt(e, CURLOPT_POST, 1L);
+    curl::get().easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    curl::get().easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
   } else if (r.method == "GET") {
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl::get().easy_setopt(e, CURLOPT_HTTPGET, 1L);
   } else {
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    curl::get().easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     if (!r.body.empty()) {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
+      curl::get().easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+      curl::get().easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
     }
   }
   for (const auto& h : r.headers) {
     auto line = h.name + ": " + h.value;
-    t->header_list = curl_slist_append(t->header_list, line.c_str());
+    t->header_list = curl::get().slist_append(t->header_list, line.c_str());
   }
-  t->header_list = curl_slist_append(t->header_list, "Expect:"); // no 100-continue round trip
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
-  curl_multi_add_handle(multi, e);
+  t->header_list = curl::get().slist_append(t->header_list, "Expect:"); // no 100-continue round trip
+  curl::get().easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
+  curl::get().multi_add_handle(multi, e);
   transfers.emplace(id, std::move(t));
 }
 
@@ -301,7 +296,7 @@ void http_client::impl::finish(request_id id, CURLcode code) {
     return;
   auto t = std::move(it->second);
   transfers.erase(it);
-  curl_multi_remove_handle(multi, t->easy);
+  curl::get().multi_remove_handle(multi, t->easy);
   auto& res = t->response;
   auto where = endpoint_label(t->request.url);
   if (t->too_large) {
@@ -313,12 +308,12 @@ void http_client::impl::finish(request_id id, CURLcode code) {
     res.error = transfer_error(code, redact(t->error_buffer, t->secrets), where);
   }
   long status = 0;
-  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  curl::get().easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   res.status = res.error ? 0 : status;
   curl_off_t connect_us = 0;
   curl_off_t first_byte_us = 0;
-  curl_easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
-  curl_easy_getinfo(t->easy, CURLINFO_STARTTRANSFER_TIME_T, &first_byte_us);
+  curl::get().easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl::get().easy_getinfo(t->easy, CURLINFO_STARTTRANSFER_TIME_T, &first_byte_us);
   res.connect_time = std::chrono::microseconds{connect_us};
   res.first_byte_time = std::chrono::microseconds{first_byte_us};
   res.total_time = clock_type::now() - t->started;
@@ -331,7 +326,7 @@ void http_client::impl::cancel_transfer(request_id id, std::string reason) {
     return; // reported already, or never started
   auto t = std::move(it->second);
   transfers.erase(it);
-  curl_multi_remove_handle(multi, t->easy);
+  curl::get().multi_remove_handle(multi, t->easy);
   t->response.error =
     make_error(quorum_errc::cancelled, std::move(reason), endpoint_label(t->request.url));
   t->response.total_time = clock_type::now() - t->started;
@@ -385,13 +380,13 @@ void http_client::impl::run() {
       break;
 
     int running = 0;
-    curl_multi_perform(multi, &running);
+    curl::get().multi_perform(multi, &running);
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+    while (CURLMsg* msg = curl::get().multi_info_read(multi, &left)) {
       if (msg->msg != CURLMSG_DONE)
         continue;
       char* priv = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+      curl::get().easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
       auto code = msg->data.result;
       finish(static_cast<request_id>(reinterpret_cast<std::uintptr_t>(priv)), code);
     }
@@ -410,7 +405,7 @@ void http_client::impl::run() {
                                                                 - clock_type::now());
       wait_ms = static_cast<int>(std::clamp<long long>(until.count(), 0, 1000));
     }
-    curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
+    curl::get().multi_poll(multi, nullptr, 0, wait_ms, nullptr);
   }
 
   // Shutting down: every transfer still running reports cancelled, and so does every submission
@@ -435,7 +430,10 @@ void http_client::impl::run() {
 // -- http_client ----------------------------------------------------------------
 
 http_client::http_client() {
-  global_init();
+  // curl::load() initialises libcurl; callers checked that it loads (make_model_clients).
+  auto lib = curl::load();
+  assert(lib);
+  (void) lib;
   impl_ = std::make_shared<impl>();
   thread_ = std::thread{[state = impl_] { state->run(); }};
   impl_->io_thread = thread_.get_id();

@@ -1,5 +1,7 @@
 #include "runtime/quorum/model_client.hpp"
 
+#include "runtime/quorum/curl_library.hpp"
+
 #include "runtime/quorum/command_model_client.hpp"
 #include "runtime/quorum/http_model_client.hpp"
 #include "runtime/quorum/offline_reviewer.hpp"
@@ -27,8 +29,11 @@ make_model_clients(const quorum_config& config, std::shared_ptr<http_client> htt
                               m.where);
           key = std::move(*found);
         }
-        if (!http)
+        if (!http) {
+          if (auto lib = curl::load(); !lib)
+            return lib.error();
           http = std::make_shared<http_client>();
+        }
         clients.push_back(
           std::make_shared<http_model_client>(m, std::move(key), config.settings, http));
         break;

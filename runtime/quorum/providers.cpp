@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cmath>
 
-#include <curl/curl.h>
+#include "runtime/quorum/curl_library.hpp"
 
 #include "runtime/io/json.hpp"
 #include "runtime/quorum/prompt.hpp"
@@ -204,7 +204,10 @@ std::optional<std::chrono::nanoseconds> retry_after(const http_response& respons
       return std::nullopt;
     return std::chrono::seconds{std::stoll(text)};
   }
-  auto when = curl_getdate(text.c_str(), nullptr);
+  auto lib = curl::load();
+  if (!lib)
+    return std::nullopt;
+  auto when = (*lib)->getdate(text.c_str(), nullptr);
   if (when < 0)
     return std::nullopt;
   auto at = std::chrono::system_clock::from_time_t(when);

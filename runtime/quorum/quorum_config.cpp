@@ -8,7 +8,7 @@
 #include <set>
 #include <utility>
 
-#include <curl/curl.h>
+#include "runtime/quorum/curl_library.hpp"
 #include <fmt/format.h>
 
 #include "runtime/io/files.hpp"
@@ -109,17 +109,21 @@ bool valid_env_name(const std::string& name) {
 /// Checks an endpoint with libcurl's own URL parser (the one that will use it): http or https,
 /// a host, no user:password part, and no query parameter that could carry a key.
 std::optional<std::string> endpoint_problem(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> h{curl_url(), &curl_url_cleanup};
+  auto lib = curl::load();
+  if (!lib)
+    return "cannot check the URL: " + lib.error().message;
+  std::unique_ptr<CURLU, decltype(curl::get().url_cleanup)> h{curl::get().url(),
+                                                               curl::get().url_cleanup};
   if (!h)
     return "cannot allocate a URL parser";
-  if (curl_url_set(h.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+  if (curl::get().url_set(h.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
     return "'" + url + "' is not a valid URL";
   auto part = [&](CURLUPart which) -> std::optional<std::string> {
     char* out = nullptr;
-    if (curl_url_get(h.get(), which, &out, 0) != CURLUE_OK || out == nullptr)
+    if (curl::get().url_get(h.get(), which, &out, 0) != CURLUE_OK || out == nullptr)
       return std::nullopt;
     std::string s{out};
-    curl_free(out);
+    curl::get().free(out);
     return s;
   };
   auto scheme = part(CURLUPART_SCHEME);
