@@ -465,6 +465,17 @@ private:
 
 // -- codegen.package --------------------------------------------------------------------
 
+/// `durable` as a boolean or "true"/"false" (what a {params.x} placeholder yields); absent: false.
+std::optional<bool> durable_flag(const value& x) {
+  if (x.is_null())
+    return false;
+  if (x.is_bool())
+    return x.as_bool();
+  if (x.is_string() && (x.as_string() == "true" || x.as_string() == "false"))
+    return x.as_string() == "true";
+  return std::nullopt;
+}
+
 class package_handler final : public workflow::step_handler {
 public:
   explicit package_handler(std::shared_ptr<contract_store> store) : store_(std::move(store)) {}
@@ -476,6 +487,8 @@ public:
   std::optional<workflow::input_problem> check_inputs(const value& inputs) const override {
     if (!inputs.get("out").is_string() || inputs.get_string("out").empty())
       return workflow::input_problem{"out", "'out' must be the output directory"};
+    if (const auto* d = inputs.find("durable"); d && !durable_flag(*d))
+      return workflow::input_problem{"durable", "'durable' must be true or false"};
     return std::nullopt;
   }
 
@@ -493,11 +506,13 @@ public:
         step_error("codegen.no_files", "no generated files among the dependencies", inv)));
       return;
     }
+    bool durable = durable_flag(inv.inputs.get("durable")).value_or(false);
     services.run_blocking(
       [entry = *entry, sha = parsed->get_string("contract_sha256"),
-       out_dir = inv.inputs.get_string("out"), files = std::move(files), inv, &services]() {
+       out_dir = inv.inputs.get_string("out"), files = std::move(files), inv, &services,
+       durable]() {
         auto t0 = clock_type::now();
-        auto report = write_package(out_dir, entry->contract, sha, files);
+        auto report = write_package(out_dir, entry->contract, sha, files, durable);
         if (!report)
           return step_outcome::failure(report.error());
         value written = value::array_type{};

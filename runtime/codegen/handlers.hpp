@@ -10,7 +10,7 @@
 /// |                  | (upstream: the parse step)              |          template_sha256}]               |
 /// | codegen.validate | on_failure: fail or warn                | passed, score, validators, file_results, |
 /// |                  | (upstream: parse + render steps)        | quorum (consensus, votes, cost)          |
-/// | codegen.package  | out: directory                          | package_dir, manifest, written, unchanged|
+/// | codegen.package  | out: directory; durable: fsync each file| package_dir, manifest, written, unchanged|
 /// |                  | (upstream: parse, render, validate)     |                                          |
 ///
 /// A parsed contract travels once: the parse step keeps it in the node's `contract_store` under

@@ -48,14 +48,15 @@ std::string path_problem(std::string_view path) {
 }
 
 /// Writes `content` to `path` unless the file already holds exactly that.
-expected<bool> write_if_changed(const std::string& path, std::string_view content) {
+expected<bool> write_if_changed(const std::string& path, std::string_view content,
+                                bool durable) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
     auto old = io::read_file(path);
     if (old && *old == content)
       return false;
   }
-  auto ok = io::write_file_atomic(path, content);
+  auto ok = io::write_file_atomic(path, content, durable);
   if (!ok)
     return ok.error();
   return true;
@@ -99,7 +100,7 @@ std::string manifest_text(const contracts::contract& c, std::string_view contrac
 
 expected<package_report> write_package(const std::string& out_dir, const contracts::contract& c,
                                        std::string_view contract_sha256,
-                                       const std::vector<generated_file>& files) {
+                                       const std::vector<generated_file>& files, bool durable) {
   // Check every path before touching the disk.
   std::set<std::string_view> seen;
   for (const auto& f : files) {
@@ -116,13 +117,13 @@ expected<package_report> write_package(const std::string& out_dir, const contrac
   report.package_dir = dir.string();
   for (const auto& f : files) {
     auto target = (dir / f.path).string();
-    auto changed = write_if_changed(target, f.content);
+    auto changed = write_if_changed(target, f.content, durable);
     if (!changed)
       return name_target(changed.error(), target);
     (*changed ? report.written : report.unchanged).push_back(f.path);
   }
   auto manifest_path = (dir / std::string{manifest_name}).string();
-  auto changed = write_if_changed(manifest_path, manifest_text(c, contract_sha256, files));
+  auto changed = write_if_changed(manifest_path, manifest_text(c, contract_sha256, files), durable);
   if (!changed)
     return name_target(changed.error(), manifest_path);
   (*changed ? report.written : report.unchanged).emplace_back(manifest_name);

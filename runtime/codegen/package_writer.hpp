@@ -71,10 +71,12 @@ std::string manifest_text(const contracts::contract& c, std::string_view contrac
                           const std::vector<generated_file>& files);
 
 /// Writes every file atomically under `out_dir/<package_root(c)>`, skipping files whose content
-/// is unchanged, then writes manifest.json the same way. Errors name the file: invalid or
-/// duplicate paths are rejected before anything is written; a write failure stops at that file.
+/// is unchanged, then writes manifest.json the same way; `durable` also fsyncs each file before
+/// its rename (see io::write_file_atomic). Errors name the file: invalid or duplicate paths are
+/// rejected before anything is written; a write failure stops at that file.
 expected<package_report> write_package(const std::string& out_dir, const contracts::contract& c,
                                        std::string_view contract_sha256,
-                                       const std::vector<generated_file>& files);
+                                       const std::vector<generated_file>& files,
+                                       bool durable = false);
 
 } // namespace genflow::codegen

@@ -39,7 +39,8 @@ expected<std::string> read_file(const std::string& path) {
   return out;
 }
 
-expected<success> write_file_atomic(const std::string& path, std::string_view content) {
+expected<success> write_file_atomic(const std::string& path, std::string_view content,
+                                    bool durable) {
   fs::path target{path};
   std::error_code ec;
   if (target.has_parent_path()) {
@@ -71,7 +72,7 @@ expected<success> write_file_atomic(const std::string& path, std::string_view co
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0)
+  if (durable && ::fsync(fd) != 0)
     return fail("cannot flush: ");
   if (::close(fd) != 0) {
     auto err = errno;
