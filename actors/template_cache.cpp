@@ -35,6 +35,7 @@ template_cache_actor::behavior_type template_cache(cache_pointer self, template_
   st.env->set_loader(templating::directory_loader(cfg.template_dir));
   st.store = std::make_unique<templating::template_store>(*st.env, cfg.template_dir,
                                                           cfg.max_entries, cfg.max_bytes);
+  st.store->change_check_interval(cfg.change_check_interval);
   return {
     [self](const load_template& req) {
       auto& st = self->state;

@@ -5,6 +5,7 @@
 /// binary), and answers loads, renders, preloads, invalidations, clears, resizes and statistics.
 /// Workers of its node fetch shared compiled templates and render them in parallel themselves.
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -22,6 +23,8 @@ struct template_cache_config {
                                               .onex_filters = true};
   std::size_t max_entries = 100;
   std::size_t max_bytes = std::size_t{100} << 20;
+  /// How often a cached template's file is checked for changes (zero: on every hit).
+  std::chrono::milliseconds change_check_interval{1000};
 };
 
 template_cache_actor spawn_template_cache(caf::actor_system& sys, template_cache_config cfg);

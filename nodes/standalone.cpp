@@ -115,4 +115,23 @@ profile_report standalone_node::profile(std::string operation) {
   return out;
 }
 
+template_statistics standalone_node::template_cache_statistics() {
+  caf::scoped_actor self{sys_};
+  template_statistics out;
+  self->request(templates_, std::chrono::seconds{10}, get_template_statistics{})
+    .receive([&](template_statistics& s) { out = s; }, [](caf::error&) {});
+  return out;
+}
+
+std::optional<quorum::quorum_statistics_snapshot> standalone_node::quorum_statistics() {
+  if (!quorum_)
+    return std::nullopt;
+  caf::scoped_actor self{sys_};
+  std::optional<quorum::quorum_statistics_snapshot> out;
+  self->request(quorum_, std::chrono::seconds{10}, get_quorum_statistics{})
+    .receive([&](quorum::quorum_statistics_snapshot& s) { out = std::move(s); },
+             [](caf::error&) {});
+  return out;
+}
+
 } // namespace genflow::nodes

@@ -69,6 +69,9 @@ public:
 
   executor_statistics statistics();
   profile_report profile(std::string operation = {});
+  template_statistics template_cache_statistics();
+  /// Empty when the node has no quorum.
+  std::optional<quorum::quorum_statistics_snapshot> quorum_statistics();
 
 private:
   standalone_node(caf::actor_system& sys, standalone_options opts);

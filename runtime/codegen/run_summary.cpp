@@ -77,6 +77,7 @@ std::string format_nodes(const workflow_result& r) {
   std::string out;
   if (nodes.size() == 0)
     return out;
+  bool offline = false;
   char line[1024];
   std::snprintf(line, sizeof line, "\n%-28s %-13s %-11s %-22s %-9s %s\n", "node", "type",
                 "validators", "quorum", "cost", "package");
@@ -117,10 +118,30 @@ std::string format_nodes(const workflow_result& r) {
                   n.get_string("node_type", "-").c_str(), validators.c_str(), quorum.c_str(), cost,
                   package.c_str());
     out += line;
+    if (const auto* q = n.find("quorum"); q && q->find("votes")) {
+      std::string votes = "    votes:";
+      for (const auto& v : q->get("votes").as_array()) {
+        votes += " " + v.get_string("model") + " ";
+        if (v.get("participated").is_bool() && v.get("participated").as_bool())
+          votes += v.get_string("vote") + " "
+                   + std::to_string(v.get("confidence").as_number()).substr(0, 4);
+        else
+          votes += v.get_string("error").find("quorum.cancelled") != std::string::npos
+                     ? "not needed"
+                     : "no vote";
+        votes += ";";
+        if (v.get_string("reasoning").rfind("offline rule-based reviewer", 0) == 0)
+          offline = true;
+      }
+      out += votes + "\n";
+    }
     if (const auto* e = n.find("error"))
       out += "    " + e->get_string("step") + ": " + e->get_string("message") + " ["
              + e->get_string("code") + "]\n";
   }
+  if (offline)
+    out += "(quorum: offline rule-based reviewers voting on the validators' findings; they are "
+           "not language models)\n";
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "nodes/node_config.hpp"
 #include "nodes/standalone.hpp"
 #include "runtime/codegen/run_summary.hpp"
+#include "runtime/codegen/statistics_report.hpp"
 #include "runtime/io/embedded_files.hpp"
 #include "runtime/io/files.hpp"
 #include "runtime/io/json.hpp"
@@ -50,6 +51,9 @@ struct run_options {
   std::string validation;
   std::string quorum;
   bool no_quorum = false;
+  bool durable = false;
+  bool stats = false;
+  std::string on_validation_failure = "fail";
 };
 
 void print_errors(const std::vector<error_info>& errors) {
@@ -160,6 +164,8 @@ int run_command(const run_options& opts) {
     }
     params.set("contracts", std::move(*list));
     params.set("out", fs::absolute(opts.out).lexically_normal().string());
+    params.set("durable", opts.durable ? "true" : "false");
+    params.set("on_validation_failure", opts.on_validation_failure);
   }
 
   // The node: validators, quorum, templates.
@@ -223,15 +229,25 @@ int run_command(const run_options& opts) {
   auto result = (*node)->run(std::move(def), {}, std::ref(progress));
   progress.finish();
 
+  codegen::run_statistics stats;
+  if (opts.json || opts.stats) {
+    stats.executor = (*node)->statistics();
+    stats.templates = (*node)->template_cache_statistics();
+    stats.quorum = (*node)->quorum_statistics();
+    stats.profile = (*node)->profile();
+  }
   if (opts.json) {
     value out = workflow::to_value(result, !codegen);
     if (codegen)
       out.set("nodes", codegen::summarize_nodes(result));
+    out.set("statistics", codegen::to_value(stats));
     std::cout << io::to_json(out, 2) << '\n';
   } else {
     std::cout << workflow::format_table(result);
     if (codegen)
       std::cout << codegen::format_nodes(result);
+    if (opts.stats)
+      std::cout << codegen::format_statistics(stats);
   }
   if (result.status != workflow_status::succeeded)
     return 1;
@@ -263,6 +279,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "Quorum models config (default: built-in offline reviewers)")
     ->check(CLI::ExistingFile);
   cmd->add_flag("--no-quorum", opts->no_quorum, "Validate without the AI quorum");
+  cmd->add_option("--on-validation-failure", opts->on_validation_failure,
+                  "fail: a node whose code fails validation is not written; warn: written anyway")
+    ->check(CLI::IsMember({"fail", "warn"}))
+    ->capture_default_str();
+  cmd->add_flag("--durable", opts->durable,
+                "fsync every written file before renaming it into place (survives a machine "
+                "crash, costs a disk flush per file)");
+  cmd->add_flag("--stats", opts->stats,
+                "Print executor, template cache, quorum and profiler statistics after the run");
   cmd->add_flag("-v,--verbose", opts->verbose, "Log progress with correlation ids to stderr");
   cmd->callback([opts, &exit_code] { exit_code = run_command(*opts); });
 }
