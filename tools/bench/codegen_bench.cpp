@@ -1,6 +1,6 @@
 // Contract parsing, render-context building and package writing, per node package.
 //
-//   build/<dir>/tools/bench/genflow_bench_codegen --benchmark_repetitions=5
+//   build/release/tools/bench/genflow_bench_codegen --benchmark_repetitions=5
 //     --benchmark_report_aggregates_only=true   (one command line)
 //
 // The contracts are the repository's examples (configs/contracts/examples), found through

@@ -2,7 +2,7 @@
 // validations against scripted models with the latencies of the Python baseline
 // (reference/python-baseline.md: 4 fake models, weights 2.0 / 2.0 / 1.5 / 1.0).
 //
-//   GENFLOW_WORKLOADS=/work/shared/reference/workloads build/<dir>/tools/bench/genflow_bench_quorum
+//   GENFLOW_WORKLOADS=../shared/reference/workloads build/release/tools/bench/genflow_bench_quorum
 //     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true      (one command line)
 //
 // The scripted models answer on an http_client's I/O thread after their latency (a timer), as

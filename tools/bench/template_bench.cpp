@@ -5,8 +5,8 @@
 // cached load 4.0 µs, uncached load 297 µs, render of tpl_005 169 µs precompiled (16.2 ms with
 // the original's recompile), Zipf LRU hit rates 0.5284/0.7396, 0.6655/0.8320, 0.7943/0.9020.
 //
-//   GENFLOW_WORKLOADS=/work/shared/reference/workloads
-//   build/templating-release/tools/bench/genflow_bench_templates
+//   GENFLOW_WORKLOADS=../shared/reference/workloads
+//   build/release/tools/bench/genflow_bench_templates
 //     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
 #include <cstdlib>

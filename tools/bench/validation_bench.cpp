@@ -6,8 +6,8 @@
 // (python-baseline.md): 26.7 ms for completeness + quality + ONEX on generated_node.py, each of
 // two validators parsing the file itself (~3.8 ms per parse); no security validator.
 //
-//   export GENFLOW_WORKLOADS=/work/shared/reference/workloads
-//   build/analysis-release/tools/bench/genflow_bench_validation
+//   export GENFLOW_WORKLOADS=../shared/reference/workloads
+//   build/release/tools/bench/genflow_bench_validation
 //     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true   (one line)
 
 #include <cstdlib>

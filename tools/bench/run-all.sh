@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds genflow in Release and runs every benchmark, printing the figures BENCHMARKS.md
+# records. Usage: tools/bench/run-all.sh [WORKLOADS_DIR]   (default: ../shared/reference/workloads)
+# Benchmarks only read the workloads; the build, tests and main job never do.
+set -euo pipefail
+top="$(cd "$(dirname "$0")/../.." && pwd)"
+workloads="$(cd "${1:-$top/../shared/reference/workloads}" && pwd)"
+export GENFLOW_WORKLOADS="$workloads"
+"$top/tools/setup/build.sh" release genflow genflow_bench_executor genflow_bench_templates \
+  genflow_bench_validation genflow_bench_quorum genflow_bench_codegen
+bin="$top/build/release"
+gbench=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)
+
+echo "== executor (3 stages x N steps) =="
+"$bin/tools/bench/genflow_bench_executor" --repetitions 15
+
+echo "== templates =="
+"$bin/tools/bench/genflow_bench_templates" "${gbench[@]}"
+
+echo "== validation =="
+"$bin/tools/bench/genflow_bench_validation" "${gbench[@]}"
+
+echo "== quorum =="
+"$bin/tools/bench/genflow_bench_quorum" "${gbench[@]}"
+
+echo "== contracts and packages =="
+"$bin/tools/bench/genflow_bench_codegen" "${gbench[@]}"
+
+echo "== the main job on the workload contracts, whole process (hyperfine) =="
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install hyperfine)"; exit 1; }
+hyperfine -N -w 3 -r 30 --prepare "rm -rf $out/fresh" \
+  "$bin/tools/cli/genflow run --contracts $workloads/contracts --out $out/fresh" \
+  "$bin/tools/cli/genflow run --contracts $workloads/contracts --out $out/kept"
+echo "peak RSS:"
+/usr/bin/time -f "%M KiB" "$bin/tools/cli/genflow" run --contracts "$workloads/contracts" \
+  --out "$out/rss" > /dev/null
