@@ -1,8 +1,11 @@
 #include "actors/stage_supervisor.hpp"
 
+#include <algorithm>
+#include <map>
 #include <optional>
 
 #include <caf/actor_cast.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/send.hpp>
@@ -23,19 +26,25 @@ struct worker_grant {
   std::vector<worker_slot> workers;
 };
 
+/// The supervisor's earliest timer is due (at `at` on the actor clock).
+struct timer_tick {
+  caf::actor_clock::time_point at;
+};
+
 } // namespace genflow::detail
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(genflow::detail::worker_grant)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(genflow::workflow::run_timer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(genflow::detail::timer_tick)
 
 namespace genflow {
 
 namespace {
 
+using detail::timer_tick;
 using detail::worker_grant;
 
 using stage_supervisor_impl =
-  stage_supervisor_actor::extend<caf::reacts_to<workflow::run_timer>, caf::reacts_to<worker_grant>>;
+  stage_supervisor_actor::extend<caf::reacts_to<timer_tick>, caf::reacts_to<worker_grant>>;
 
 struct stage_supervisor_state;
 using supervisor_pointer = stage_supervisor_impl::stateful_pointer<stage_supervisor_state>;
@@ -118,8 +127,34 @@ struct stage_supervisor_state : workflow::run_effects {
       self->send(workers[worker], cancel_step{scheduler->correlation_id(), step, attempt});
   }
 
+  // Every step arms a deadline, so timers are kept here and only the earliest one is on the
+  // actor clock: one clock entry per supervisor instead of one per step (each entry wakes the
+  // clock thread, and holds this actor alive until it fires).
   void arm(workflow::run_timer t, std::chrono::nanoseconds delay) override {
-    self->delayed_send(self, delay, t);
+    auto at = self->clock().now() + delay;
+    timers.emplace(at, t);
+    if (!armed || at < *armed)
+      schedule_tick(at);
+  }
+
+  void on_tick(const timer_tick& tick) {
+    if (armed && *armed == tick.at)
+      armed.reset();
+    auto now = self->clock().now();
+    while (!timers.empty() && timers.begin()->first <= now && !scheduler->finished()) {
+      auto t = timers.begin()->second;
+      timers.erase(timers.begin());
+      scheduler->on_timer(t);
+    }
+    if (!timers.empty() && !scheduler->finished()
+        && (!armed || timers.begin()->first < *armed))
+      schedule_tick(timers.begin()->first);
+  }
+
+  void schedule_tick(caf::actor_clock::time_point at) {
+    armed = at;
+    auto delay = std::max(at - self->clock().now(), caf::actor_clock::duration_type::zero());
+    self->delayed_send(self, delay, timer_tick{at});
   }
 
   void stage_finished(std::uint32_t stage) override {
@@ -132,6 +167,11 @@ struct stage_supervisor_state : workflow::run_effects {
 
   void run_finished() override {
     flush_spans();
+    // A monitor stays attached to the worker after this actor is gone: pooled workers outlive
+    // many runs, so drop them here.
+    for (const auto& w : workers)
+      if (w)
+        self->demonitor(w.address());
     const auto& r = scheduler->result();
     spdlog::debug("[{}] run of '{}' {}: {} ok, {} failed, {} skipped", r.correlation_id,
                   r.workflow_id, to_string(r.status), r.steps_succeeded, r.steps_failed,
@@ -156,6 +196,9 @@ struct stage_supervisor_state : workflow::run_effects {
   profiler_actor profiler;
   std::string node_name;
   std::optional<caf::typed_response_promise<workflow_result>> promise;
+  /// Armed timers by due time; `armed` is the due time of the earliest tick on the clock.
+  std::multimap<caf::actor_clock::time_point, workflow::run_timer> timers;
+  std::optional<caf::actor_clock::time_point> armed;
 };
 
 stage_supervisor_impl::behavior_type stage_supervisor(supervisor_pointer self,
@@ -167,7 +210,7 @@ stage_supervisor_impl::behavior_type stage_supervisor(supervisor_pointer self,
     [self](step_report& report) { self->state.scheduler->on_report(report); },
     [self](const set_max_parallel& m) { self->state.scheduler->set_max_parallel(m.max_parallel); },
     [self](const get_run_progress&) { return self->state.scheduler->progress(); },
-    [self](const workflow::run_timer& t) { self->state.scheduler->on_timer(t); },
+    [self](const timer_tick& t) { self->state.on_tick(t); },
     [self](worker_grant& g) { self->state.adopt(std::move(g.workers)); },
   };
 }
