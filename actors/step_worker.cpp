@@ -207,7 +207,12 @@ struct step_worker_state {
 void worker_services::after(std::chrono::nanoseconds delay, std::function<void()> fn) {
   auto token = self_->state.next_token++;
   self_->state.timers.emplace(token, std::move(fn));
-  self_->delayed_send(self_, delay, worker_wakeup{token});
+  if (cfg_.timers)
+    cfg_.timers->schedule(delay, [handle = caf::actor_cast<step_worker_impl>(self_), token] {
+      caf::anon_send(handle, worker_wakeup{token});
+    });
+  else
+    self_->delayed_send(self_, delay, worker_wakeup{token});
 }
 
 void worker_services::run_blocking(std::function<workflow::step_outcome()> fn,

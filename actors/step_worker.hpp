@@ -12,6 +12,7 @@
 
 #include "actors/interfaces.hpp"
 #include "runtime/io/thread_pool.hpp"
+#include "runtime/io/timer_thread.hpp"
 #include "runtime/workflow/step_handler.hpp"
 
 namespace genflow {
@@ -22,6 +23,9 @@ struct step_worker_config {
   std::shared_ptr<const workflow::handler_registry> handlers;
   /// Where blocking handler work runs (exec, file I/O). Required.
   std::shared_ptr<io::thread_pool> blocking;
+  /// The node's timer thread for handler timers (`sleep`); null: the actor system's clock
+  /// (what deterministic tests drive).
+  std::shared_ptr<io::timer_thread> timers;
   /// Node services offered to handlers (codegen); null handles: not offered.
   template_cache_actor templates;
   validation_pipeline_actor validation;

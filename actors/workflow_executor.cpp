@@ -145,6 +145,7 @@ struct workflow_executor_state {
       wc.name = cfg.node_name + "/worker-" + std::to_string(pool.size() + 1);
       wc.handlers = cfg.handlers;
       wc.blocking = cfg.blocking;
+      wc.timers = cfg.timers;
       wc.templates = cfg.templates;
       wc.validation = cfg.validation;
       wc.quorum = cfg.quorum;

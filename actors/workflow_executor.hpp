@@ -16,6 +16,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/stage_supervisor.hpp"
 #include "runtime/io/thread_pool.hpp"
+#include "runtime/io/timer_thread.hpp"
 #include "runtime/workflow/step_handler.hpp"
 
 namespace genflow {
@@ -25,6 +26,8 @@ struct workflow_executor_config {
   std::string node_name = "local";
   std::shared_ptr<const workflow::handler_registry> handlers;
   std::shared_ptr<io::thread_pool> blocking;
+  /// Handler timers of the workers (null: the actor system's clock).
+  std::shared_ptr<io::timer_thread> timers;
   /// Local workers spawned at start; more are spawned when a run's concurrency needs them.
   std::uint32_t initial_workers = 2;
   /// Upper bound on local workers (a run with unbounded concurrency gets at most this many).

@@ -34,6 +34,7 @@ expected<std::unique_ptr<standalone_node>> standalone_node::start(caf::actor_sys
   ec.node_name = node->opts_node_name_;
   ec.handlers = node->handlers_;
   ec.blocking = node->blocking_;
+  ec.timers = std::make_shared<io::timer_thread>();
   ec.initial_workers = node->initial_workers_;
   ec.profiler = node->profiler_;
   ec.templates = node->templates_;

@@ -1,0 +1,56 @@
+#pragma once
+
+/// One thread (started by the first timer) that runs callbacks at points in time. Scheduling wakes the thread only when the
+/// new entry is due before every pending one, so a burst of N timers with the same delay (a
+/// stage of sleeping steps, a round of deadlines) costs one wake-up instead of N, which the
+/// actor system's clock would spend. Callbacks run on the timer thread: keep them short (send a
+/// message). Pending callbacks are dropped, not run, when the object is destroyed; it may even
+/// be destroyed from one of its own callbacks (the thread then leaves by itself).
+///
+/// @code
+/// io::timer_thread timers;
+/// timers.schedule(std::chrono::milliseconds{10}, [=] { caf::anon_send(worker, wakeup{token}); });
+/// @endcode
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace genflow::io {
+
+class timer_thread {
+public:
+  using clock_type = std::chrono::steady_clock;
+
+  timer_thread();
+  ~timer_thread();
+
+  timer_thread(const timer_thread&) = delete;
+  timer_thread& operator=(const timer_thread&) = delete;
+
+  /// Runs `fn` on the timer thread once `delay` has passed.
+  void schedule(clock_type::duration delay, std::function<void()> fn);
+
+  /// Callbacks not yet run.
+  std::size_t pending() const;
+
+private:
+  struct shared {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::multimap<clock_type::time_point, std::function<void()>> due; // protected by mutex
+    bool stopping = false;                                              // protected by mutex
+  };
+
+  static void run(const std::shared_ptr<shared>& s);
+
+  std::shared_ptr<shared> shared_;
+  std::once_flag started_; // the thread starts with the first timer
+  std::thread thread_;
+};
+
+} // namespace genflow::io
