@@ -24,6 +24,7 @@
 #include "runtime/quorum/prompt.hpp"
 #include "runtime/quorum/providers.hpp"
 #include "runtime/quorum/quorum_errc.hpp"
+#include "tests/runtime/quorum/fake_provider.hpp"
 
 namespace {
 
@@ -244,6 +245,111 @@ void concurrent_validations(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(concurrent_validations)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// -- whole validations served by the local HTTP server --------------------------------------
+// The real provider clients (gemini + three OpenAI-compatible) on libcurl against
+// tests/support/fake_provider.py, which sleeps each model's latency before answering: the
+// original's situation with real sockets, HTTP and JSON bodies on both sides.
+
+/// The server, started once; its models are named "ms<latency>".
+quorum::testing::fake_provider& local_server() {
+  static quorum::testing::fake_provider server{R"({"models": {
+    "ms0": {"latency_ms": 0}, "ms10": {"latency_ms": 10}, "ms50": {"latency_ms": 50},
+    "ms100": {"latency_ms": 100}, "ms250": {"latency_ms": 250}, "ms500": {"latency_ms": 500},
+    "ms1000": {"latency_ms": 1000}, "ms2500": {"latency_ms": 2500}},
+    "default": {"vote": true, "confidence": 0.9}})"};
+  return server;
+}
+
+std::unique_ptr<ai_quorum> served_quorum(std::shared_ptr<http_client> io,
+                                         std::array<std::int64_t, 4> latencies_ms) {
+  auto& server = local_server();
+  if (!server.started())
+    return nullptr;
+  auto c = four_models();
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto& m = c.models[i];
+    m.kind = i == 0 ? provider_kind::gemini : provider_kind::openai;
+    m.model_name = "ms" + std::to_string(latencies_ms[i]);
+    m.endpoint = i == 0 ? server.gemini_url(m.model_name) : server.openai_url();
+    m.api_key_env = i == 0 ? "GEMINI_API_KEY" : "GLM_API_KEY";
+    m.timeout = 30s;
+  }
+  auto q = ai_quorum::create(std::move(c), std::move(io), [](std::string_view name) {
+    return std::optional<std::string>{"bench-key-" + std::string{name}};
+  });
+  return q ? std::move(*q) : nullptr;
+}
+
+/// One validation at a time over HTTP; latencies of gemini, glm-4.5, glm-air, codestral in ms.
+void served_validation(benchmark::State& state) {
+  auto io = std::make_shared<http_client>();
+  std::array<std::int64_t, 4> latencies{};
+  for (std::size_t i = 0; i < 4; ++i)
+    latencies[i] = state.range(static_cast<int>(i));
+  auto q = served_quorum(io, latencies);
+  if (!q) {
+    state.SkipWithError(("local server: " + local_server().failure()).c_str());
+    return;
+  }
+  vote_request req;
+  req.code = "x = 1\n";
+  std::int64_t early = 0, passed = 0;
+  for (auto _ : state) {
+    auto r = validate_once(*q, req);
+    early += r.verdict.decided_early ? 1 : 0;
+    passed += r.verdict.passed() ? 1 : 0;
+  }
+  state.counters["decided_early"] =
+    benchmark::Counter(static_cast<double>(early), benchmark::Counter::kAvgIterations);
+  state.counters["passed"] =
+    benchmark::Counter(static_cast<double>(passed), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(served_validation)->Args({0, 0, 0, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(served_validation)
+  ->Args({100, 250, 10, 50})
+  ->Iterations(5)
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+BENCHMARK(served_validation)
+  ->Args({1000, 2500, 100, 500})
+  ->Iterations(2)
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+
+/// `state.range(0)` validations in flight at once over HTTP, models at 100/250/10/50 ms
+/// (`state.range(1)` = 1; ideal wall time is one early decision, ~100 ms) or answering at once
+/// (0: what the local server itself can serve). 400 requests open on one I/O thread.
+void served_concurrent_validations(benchmark::State& state) {
+  auto io = std::make_shared<http_client>();
+  auto q = state.range(1) == 1 ? served_quorum(io, {100, 250, 10, 50}) : served_quorum(io, {0, 0, 0, 0});
+  if (!q) {
+    state.SkipWithError(("local server: " + local_server().failure()).c_str());
+    return;
+  }
+  vote_request req;
+  req.code = "x = 1\n";
+  auto n = state.range(0);
+  std::int64_t passed = 0;
+  for (auto _ : state) {
+    std::vector<std::future<quorum_result>> futures;
+    for (std::int64_t i = 0; i < n; ++i) {
+      auto p = std::make_shared<std::promise<quorum_result>>();
+      futures.push_back(p->get_future());
+      q->validate(req, [p](quorum_result r) { p->set_value(std::move(r)); });
+    }
+    for (auto& f : futures)
+      passed += f.get().verdict.passed() ? 1 : 0;
+  }
+  state.counters["passed"] = benchmark::Counter(static_cast<double>(passed) / static_cast<double>(n),
+                                                benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(served_concurrent_validations)
+  ->Args({100, 1})
+  ->Args({100, 0})
+  ->Iterations(3)
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
 
 // -- the offline default quorum -------------------------------------------------------------
 
