@@ -10,9 +10,10 @@
 
 namespace genflow::nodes {
 
-node_config::node_config(std::size_t threads) {
+node_config::node_config(std::size_t threads, bool networked) {
   using namespace std::chrono_literals;
-  load<caf::io::middleman>();
+  if (networked)
+    load<caf::io::middleman>();
   register_message_types(*this);
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
