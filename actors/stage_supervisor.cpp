@@ -172,12 +172,12 @@ struct stage_supervisor_state : workflow::run_effects {
     for (const auto& w : workers)
       if (w)
         self->demonitor(w.address());
-    const auto& r = scheduler->result();
+    auto r = scheduler->take_result();
     spdlog::debug("[{}] run of '{}' {}: {} ok, {} failed, {} skipped", r.correlation_id,
                   r.workflow_id, to_string(r.status), r.steps_succeeded, r.steps_failed,
                   r.steps_skipped);
     if (promise)
-      promise->deliver(r);
+      promise->deliver(std::move(r));
     self->quit();
   }
 
@@ -207,7 +207,7 @@ stage_supervisor_impl::behavior_type stage_supervisor(supervisor_pointer self,
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_down(msg); });
   return {
     [self](run_workflow&) { return self->state.on_run(); },
-    [self](step_report& report) { self->state.scheduler->on_report(report); },
+    [self](step_report& report) { self->state.scheduler->on_report(std::move(report)); },
     [self](const set_max_parallel& m) { self->state.scheduler->set_max_parallel(m.max_parallel); },
     [self](const get_run_progress&) { return self->state.scheduler->progress(); },
     [self](const timer_tick& t) { self->state.on_tick(t); },

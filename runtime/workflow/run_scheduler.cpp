@@ -69,7 +69,7 @@ void run_scheduler::start() {
 
 // -- events -------------------------------------------------------------------
 
-void run_scheduler::on_report(const step_report& report) {
+void run_scheduler::on_report(step_report report) {
   auto it = std::find_if(leases_.begin(), leases_.end(), [&](const lease_record& l) {
     return l.step == report.step_index && l.attempt == report.attempt;
   });
@@ -93,10 +93,10 @@ void run_scheduler::on_report(const step_report& report) {
     for (const auto& span : report.spans)
       spans_.push_back(span);
     if (report.ok()) {
-      step_succeeded(report.step_index, report);
+      step_succeeded(report.step_index, std::move(report.outputs));
     } else {
       // A failure may still explain itself in its outputs (exit code, validator findings).
-      s.outputs = report.outputs;
+      s.outputs = std::move(report.outputs);
       auto err = report.error;
       if (err.where.empty())
         err.where = plan_.step_def(report.step_index).id;
@@ -424,8 +424,8 @@ void run_scheduler::dispatch() {
   }
 }
 
-void run_scheduler::step_succeeded(std::uint32_t step, const step_report& report) {
-  steps_[step].outputs = report.outputs;
+void run_scheduler::step_succeeded(std::uint32_t step, value outputs) {
+  steps_[step].outputs = std::move(outputs);
   finish_step(step, step_status::succeeded, {});
   auto stage = plan_.node(step).stage;
   const auto& node = plan_.stage(stage);
@@ -563,11 +563,11 @@ void run_scheduler::finish_run(workflow_status status) {
     sr.error = st.error;
     sr.duration = st.finished_at.count() > 0 ? st.finished_at - st.started_at : nanoseconds{0};
     for (auto i = node.first; i < node.first + node.count; ++i) {
-      const auto& s = steps_[i];
+      auto& s = steps_[i];
       step_result res;
       res.step_id = plan_.step_def(i).id;
       res.status = s.status;
-      res.outputs = s.outputs;
+      res.outputs = std::move(s.outputs); // the run is over: no dependent reads them again
       res.error = s.error;
       res.attempts = s.attempt;
       res.execution_time = s.execution_time;

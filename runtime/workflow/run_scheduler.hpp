@@ -82,7 +82,7 @@ public:
   // -- events -------------------------------------------------------------------
 
   /// A worker's report. Reports for withdrawn or unknown leases only return the credit.
-  void on_report(const step_report& report);
+  void on_report(step_report report);
 
   void on_timer(const run_timer& t);
 
@@ -96,6 +96,8 @@ public:
 
   bool finished() const noexcept { return finished_; }
   const workflow_result& result() const noexcept { return result_; }
+  /// Moves the final result out (once the run is over; `result()` is then empty).
+  workflow_result take_result() noexcept { return std::move(result_); }
   const std::string& correlation_id() const noexcept { return correlation_id_; }
   std::uint32_t max_parallel() const noexcept { return options_.max_parallel; }
   std::uint32_t in_flight() const noexcept { return in_flight_; }
@@ -170,7 +172,7 @@ private:
   void dispatch();
   bool has_capacity() const noexcept;
   std::uint32_t take_worker();
-  void step_succeeded(std::uint32_t step, const step_report& report);
+  void step_succeeded(std::uint32_t step, value outputs);
   void step_failed(std::uint32_t step, error_info error, step_status status);
   void finish_step(std::uint32_t step, step_status status, error_info error);
   void skip_dependents(std::uint32_t step);
