@@ -9,6 +9,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "actors/profiler.hpp"
 #include "actors/quorum.hpp"
 #include "actors/template_cache.hpp"
@@ -100,39 +102,42 @@ workflow_result standalone_node::run(workflow_definition def, std::string correl
   return std::move(*out);
 }
 
-executor_statistics standalone_node::statistics() {
-  caf::scoped_actor self{sys_};
-  executor_statistics out;
-  self->request(executor_, std::chrono::seconds{10}, get_executor_statistics{})
-    .receive([&](executor_statistics& s) { out = s; }, [](caf::error&) {});
+namespace {
+
+/// Asks `handle` and waits for the answer (10 s at most); empty, with a warning, without one.
+template <class Answer, class Handle, class Query>
+std::optional<Answer> ask(caf::actor_system& sys, const Handle& handle, Query query) {
+  caf::scoped_actor self{sys};
+  std::optional<Answer> out;
+  self->request(handle, std::chrono::seconds{10}, std::move(query))
+    .receive([&](Answer& a) { out = std::move(a); },
+             [&](caf::error& err) {
+               spdlog::warn("a node service did not answer: {}", sys.render(err));
+             });
   return out;
+}
+
+} // namespace
+
+executor_statistics standalone_node::statistics() {
+  return ask<executor_statistics>(sys_, executor_, get_executor_statistics{})
+    .value_or(executor_statistics{});
 }
 
 profile_report standalone_node::profile(std::string operation) {
-  caf::scoped_actor self{sys_};
-  profile_report out;
-  self->request(profiler_, std::chrono::seconds{10}, profile_query{std::move(operation)})
-    .receive([&](profile_report& r) { out = std::move(r); }, [](caf::error&) {});
-  return out;
+  return ask<profile_report>(sys_, profiler_, profile_query{std::move(operation)})
+    .value_or(profile_report{});
 }
 
 template_statistics standalone_node::template_cache_statistics() {
-  caf::scoped_actor self{sys_};
-  template_statistics out;
-  self->request(templates_, std::chrono::seconds{10}, get_template_statistics{})
-    .receive([&](template_statistics& s) { out = s; }, [](caf::error&) {});
-  return out;
+  return ask<template_statistics>(sys_, templates_, get_template_statistics{})
+    .value_or(template_statistics{});
 }
 
 std::optional<quorum::quorum_statistics_snapshot> standalone_node::quorum_statistics() {
   if (!quorum_)
     return std::nullopt;
-  caf::scoped_actor self{sys_};
-  std::optional<quorum::quorum_statistics_snapshot> out;
-  self->request(quorum_, std::chrono::seconds{10}, get_quorum_statistics{})
-    .receive([&](quorum::quorum_statistics_snapshot& s) { out = std::move(s); },
-             [](caf::error&) {});
-  return out;
+  return ask<quorum::quorum_statistics_snapshot>(sys_, quorum_, get_quorum_statistics{});
 }
 
 } // namespace genflow::nodes

@@ -127,6 +127,20 @@ quorum_result validate_once(ai_quorum& q, const vote_request& req) {
   return f.get();
 }
 
+/// Starts `n` validations at once and waits for them all; how many passed.
+std::int64_t validate_in_flight(ai_quorum& q, const vote_request& req, std::int64_t n) {
+  std::vector<std::future<quorum_result>> futures;
+  for (std::int64_t i = 0; i < n; ++i) {
+    auto p = std::make_shared<std::promise<quorum_result>>();
+    futures.push_back(p->get_future());
+    q.validate(req, [p](quorum_result r) { p->set_value(std::move(r)); });
+  }
+  std::int64_t passed = 0;
+  for (auto& f : futures)
+    passed += f.get().verdict.passed() ? 1 : 0;
+  return passed;
+}
+
 std::string generated_code(std::size_t bytes) {
   std::string code = "\"\"\"Generated node.\"\"\"\n\nclass NodeWriterEffect(NodeEffect):\n";
   for (int i = 0; code.size() < bytes; ++i)
@@ -231,17 +245,8 @@ void concurrent_validations(benchmark::State& state) {
   vote_request req;
   req.code = "x = 1\n";
   auto n = state.range(0);
-  for (auto _ : state) {
-    std::vector<std::future<quorum_result>> futures;
-    std::vector<std::shared_ptr<std::promise<quorum_result>>> promises;
-    for (std::int64_t i = 0; i < n; ++i) {
-      auto p = std::make_shared<std::promise<quorum_result>>();
-      futures.push_back(p->get_future());
-      q->validate(req, [p](quorum_result r) { p->set_value(std::move(r)); });
-    }
-    for (auto& f : futures)
-      benchmark::DoNotOptimize(f.get());
-  }
+  for (auto _ : state)
+    benchmark::DoNotOptimize(validate_in_flight(*q, req, n));
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(concurrent_validations)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -331,16 +336,8 @@ void served_concurrent_validations(benchmark::State& state) {
   req.code = "x = 1\n";
   auto n = state.range(0);
   std::int64_t passed = 0;
-  for (auto _ : state) {
-    std::vector<std::future<quorum_result>> futures;
-    for (std::int64_t i = 0; i < n; ++i) {
-      auto p = std::make_shared<std::promise<quorum_result>>();
-      futures.push_back(p->get_future());
-      q->validate(req, [p](quorum_result r) { p->set_value(std::move(r)); });
-    }
-    for (auto& f : futures)
-      passed += f.get().verdict.passed() ? 1 : 0;
-  }
+  for (auto _ : state)
+    passed += validate_in_flight(*q, req, n);
   state.counters["passed"] = benchmark::Counter(static_cast<double>(passed) / static_cast<double>(n),
                                                 benchmark::Counter::kAvgIterations);
 }
