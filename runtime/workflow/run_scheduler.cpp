@@ -455,7 +455,7 @@ void run_scheduler::step_failed(std::uint32_t step, error_info error, step_statu
     return;
   }
   finish_step(step, status, error);
-  result_.errors.push_back(error);
+  result_.errors.push_back(std::move(error));
   if (options_.fast_fail) {
     const auto& id = plan_.step_def(step).id;
     stop_everything(step_status::cancelled,
