@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -140,18 +139,6 @@ expected<parsed_vote> review_analysis(const analysis::pipeline_result& result,
   return out;
 }
 
-namespace {
-
-/// Offline votes compute (microseconds on a shared analysis, a parse otherwise): they share
-/// one pool with a thread per core instead of starting a thread each.
-std::shared_ptr<io::thread_pool> review_pool() {
-  static const auto pool =
-    std::make_shared<io::thread_pool>(std::max(1u, std::thread::hardware_concurrency()));
-  return pool;
-}
-
-} // namespace
-
 offline_reviewer::offline_reviewer(model_config model)
   : threaded_model_client(
     model, [emphasis = model.emphasis, id = model.id,
@@ -182,8 +169,7 @@ offline_reviewer::offline_reviewer(model_config model)
       out.confidence = verdict->confidence;
       out.reasoning = std::move(verdict->reasoning);
       return out;
-    },
-    review_pool()) {
+    }) {
 }
 
 } // namespace genflow::quorum

@@ -11,7 +11,6 @@ namespace genflow::quorum {
 struct threaded_model_client::core {
   model_config model;
   work_function work;
-  std::shared_ptr<io::thread_pool> pool;
 
   std::mutex mutex;
   // protected by mutex
@@ -25,12 +24,10 @@ struct threaded_model_client::core {
   }
 };
 
-threaded_model_client::threaded_model_client(model_config model, work_function work,
-                                             std::shared_ptr<io::thread_pool> pool)
+threaded_model_client::threaded_model_client(model_config model, work_function work)
   : core_(std::make_shared<core>()) {
   core_->model = std::move(model);
   core_->work = std::move(work);
-  core_->pool = std::move(pool);
 }
 
 threaded_model_client::~threaded_model_client() {
@@ -52,7 +49,7 @@ model_client::vote_handle threaded_model_client::start_vote(const vote_request& 
     h = core_->next_handle++;
     core_->running.emplace(h, flag);
   }
-  auto vote = [self = core_, h, flag, request, done = std::move(done)] {
+  std::thread{[self = core_, h, flag, request, done = std::move(done)] {
     auto started = std::chrono::steady_clock::now();
     vote_outcome out;
     if (flag->load(std::memory_order_acquire))
@@ -74,11 +71,7 @@ model_client::vote_handle threaded_model_client::start_vote(const vote_request& 
       self->running.erase(h);
     }
     done(std::move(out));
-  };
-  if (core_->pool)
-    core_->pool->post(std::move(vote));
-  else
-    std::thread{std::move(vote)}.detach();
+  }}.detach();
   return h;
 }
 

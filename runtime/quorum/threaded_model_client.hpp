@@ -1,9 +1,7 @@
 #pragma once
 
 /// The base of clients whose vote is blocking work (running a program, analysing code locally):
-/// each vote runs on a thread of its own (work that waits: a program) or on a shared pool (work
-/// that computes: a fresh thread would cost more than the vote), with a cancel flag, and
-/// reports from there.
+/// each vote runs on a worker thread of its own, with a cancel flag, and reports from there.
 ///
 /// @code
 /// threaded_model_client client{cfg, [](const vote_request& req, const std::atomic<bool>& cancel) {
@@ -17,7 +15,6 @@
 #include <functional>
 #include <memory>
 
-#include "runtime/io/thread_pool.hpp"
 #include "runtime/quorum/model_client.hpp"
 
 namespace genflow::quorum {
@@ -29,9 +26,7 @@ public:
   using work_function =
     std::function<vote_outcome(const vote_request& request, const std::atomic<bool>& cancel)>;
 
-  /// Votes run on `pool` when given, else each on a new thread.
-  threaded_model_client(model_config model, work_function work,
-                        std::shared_ptr<io::thread_pool> pool = nullptr);
+  threaded_model_client(model_config model, work_function work);
 
   /// Raises the cancel flag of every vote in flight; their callbacks still run (with
   /// quorum.cancelled) on their worker threads, possibly after this returns.
