@@ -1,6 +1,7 @@
 #include "runtime/quorum/ai_quorum.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 
@@ -39,6 +40,8 @@ struct ai_quorum::core : std::enable_shared_from_this<core> {
 
   mutable std::mutex mutex;
   // protected by mutex
+  std::size_t calls_in_flight = 0; // model calls whose outcome has not been handled yet
+  std::condition_variable calls_done;
   std::map<validation_handle, std::shared_ptr<validation>> running;
   validation_handle next_handle = 1;
   quorum_statistics stats;
@@ -146,6 +149,14 @@ expected<std::unique_ptr<ai_quorum>> ai_quorum::create(quorum_config config,
 ai_quorum::ai_quorum(std::shared_ptr<core> state) : core_(std::move(state)) {
 }
 
+namespace {
+
+/// Non-zero while a model call's outcome is handled on this thread (calls may nest through
+/// cancel): a quorum released from its own callback must not wait for that call.
+thread_local int inside_outcome = 0;
+
+} // namespace
+
 ai_quorum::~ai_quorum() {
   std::vector<validation_handle> open;
   {
@@ -155,6 +166,12 @@ ai_quorum::~ai_quorum() {
   }
   for (auto h : open)
     core_->cancel(h);
+  // Calls still running (cancelled, or no longer needed after an early decision) hold the core;
+  // left alone they could outlive main and analyse code during static destruction.
+  if (inside_outcome > 0)
+    return;
+  std::unique_lock<std::mutex> guard{core_->mutex};
+  core_->calls_done.wait(guard, [this] { return core_->calls_in_flight == 0; });
 }
 
 const quorum_config& ai_quorum::config() const noexcept {
@@ -173,12 +190,21 @@ ai_quorum::validation_handle ai_quorum::validate(vote_request request, result_ca
     h = core_->next_handle++;
     core_->running.emplace(h, v);
   }
+  {
+    std::lock_guard<std::mutex> guard{core_->mutex};
+    core_->calls_in_flight += core_->clients.size();
+  }
   // Outcomes wait on v->mutex until every call has its handle.
   std::lock_guard<std::mutex> guard{v->mutex};
   for (std::size_t i = 0; i < core_->clients.size(); ++i)
     v->handles[i] = core_->clients[i]->start_vote(
       request, [state = core_, v, h, i](vote_outcome out) {
+        ++inside_outcome;
         state->on_outcome(v, h, i, std::move(out));
+        --inside_outcome;
+        std::lock_guard<std::mutex> guard{state->mutex};
+        if (--state->calls_in_flight == 0)
+          state->calls_done.notify_all();
       });
   return h;
 }

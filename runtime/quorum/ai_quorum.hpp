@@ -77,7 +77,8 @@ public:
   create(quorum_config config, std::shared_ptr<http_client> http = nullptr,
          const env_lookup& env = process_environment());
 
-  /// Cancels every validation in flight (their callbacks run, with quorum.cancelled).
+  /// Cancels every validation in flight (their callbacks run, with quorum.cancelled) and waits
+  /// for the model calls still running to end (not when called from a quorum callback).
   ~ai_quorum();
 
   ai_quorum(const ai_quorum&) = delete;

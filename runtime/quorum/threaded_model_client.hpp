@@ -21,15 +21,16 @@ namespace genflow::quorum {
 
 class threaded_model_client : public model_client {
 public:
-  /// The blocking work of one vote. Runs on a worker thread, possibly after the client is gone,
-  /// so it must own (or share) everything it uses. It should stop early once `cancel` is set.
+  /// The blocking work of one vote. Runs on a worker thread and must own (or share) everything
+  /// it uses: a client released from a vote's own callback does not wait for its other votes.
+  /// It should stop early once `cancel` is set.
   using work_function =
     std::function<vote_outcome(const vote_request& request, const std::atomic<bool>& cancel)>;
 
   threaded_model_client(model_config model, work_function work);
 
-  /// Raises the cancel flag of every vote in flight; their callbacks still run (with
-  /// quorum.cancelled) on their worker threads, possibly after this returns.
+  /// Raises the cancel flag of every vote in flight and waits for them to end (unless called
+  /// from inside one of them); their callbacks still run, with quorum.cancelled.
   ~threaded_model_client() override;
 
   const model_config& config() const noexcept override;
