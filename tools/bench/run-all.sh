@@ -6,6 +6,7 @@ set -euo pipefail
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 workloads="$(cd "${1:-$top/../shared/reference/workloads}" && pwd)"
 export GENFLOW_WORKLOADS="$workloads"
+"$top/tools/setup/install-deps.sh" hyperfine time
 "$top/tools/setup/build.sh" release genflow genflow_bench_executor genflow_bench_templates \
   genflow_bench_validation genflow_bench_quorum genflow_bench_codegen
 bin="$top/build/release"
@@ -29,10 +30,14 @@ echo "== contracts and packages =="
 echo "== the main job on the workload contracts, whole process (hyperfine) =="
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-command -v hyperfine >/dev/null || { echo "hyperfine is not installed (apt-get install hyperfine)"; exit 1; }
-hyperfine -N -w 3 -r 30 --prepare "rm -rf $out/fresh" \
+hyperfine -N -w 3 -r 30 --export-json "$out/main-job.json" --prepare "rm -rf $out/fresh" \
   "$bin/tools/cli/genflow run --contracts $workloads/contracts --out $out/fresh" \
   "$bin/tools/cli/genflow run --contracts $workloads/contracts --out $out/kept"
+python3 - "$out/main-job.json" <<'PY'
+import json, sys
+for r, name in zip(json.load(open(sys.argv[1]))["results"], ["fresh output", "unchanged rerun"]):
+    print(f"main job, {name}: median {r['median'] * 1000:.1f} ms, min {r['min'] * 1000:.1f} ms")
+PY
 echo "peak RSS:"
 /usr/bin/time -f "%M KiB" "$bin/tools/cli/genflow" run --contracts "$workloads/contracts" \
   --out "$out/rss" > /dev/null

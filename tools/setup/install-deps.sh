@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs genflow's build and test dependencies from Debian bookworm packages. Idempotent:
 # packages already present are not touched, and apt is only called when something is missing.
+# Usage: install-deps.sh [extra Debian packages...]   (the benchmarks add hyperfine and time)
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libssl-dev libedit-dev libtree-sitter-dev libicu-dev
   python3 python3-jinja2 python3-mccabe bandit ca-certificates openssl
+  "$@"
 )
 
 missing=()
