@@ -22,4 +22,26 @@ expected<value> parse_json(std::string_view text, std::string_view source);
 /// form that round-trips.
 std::string to_json(const value& x, int indent = -1);
 
+/// JSON's two-character escape of `c` (\" \\ \n \r \t \b \f), or nullptr when it has none.
+constexpr const char* json_short_escape(char32_t c) noexcept {
+  switch (c) {
+    case '"':
+      return "\\\"";
+    case '\\':
+      return "\\\\";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    case '\b':
+      return "\\b";
+    case '\f':
+      return "\\f";
+    default:
+      return nullptr;
+  }
+}
+
 } // namespace genflow::io

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "runtime/io/json.hpp"
 #include "runtime/templating/arguments.hpp"
 #include "runtime/templating/builtins.hpp"
 #include "runtime/templating/evaluator.hpp"
@@ -1264,42 +1265,18 @@ void json_string(std::string& out, std::string_view s) {
   };
   for (std::size_t pos = 0; pos < s.size();) {
     char32_t c = text::decode_one(s, pos);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\b':
-      out += "\\b";
-      break;
-    case '\f':
-      out += "\\f";
-      break;
-    default:
-      if (c < 0x20 || c > 0x7E) {
-        if (c == 0x7F) {
-          out.push_back(static_cast<char>(c));
-        } else if (c >= 0x10000) {
-          unsigned v = c - 0x10000;
-          unicode_escape(0xD800 | (v >> 10));
-          unicode_escape(0xDC00 | (v & 0x3FF));
-        } else {
-          unicode_escape(c);
-        }
+    if (const char* e = io::json_short_escape(c)) {
+      out += e;
+    } else if (c < 0x20 || c > 0x7F) { // Python's ensure_ascii: DEL stays as it is
+      if (c >= 0x10000) {
+        unsigned v = c - 0x10000;
+        unicode_escape(0xD800 | (v >> 10));
+        unicode_escape(0xDC00 | (v & 0x3FF));
       } else {
-        out.push_back(static_cast<char>(c));
+        unicode_escape(c);
       }
+    } else {
+      out.push_back(static_cast<char>(c));
     }
   }
   out.push_back('"');
