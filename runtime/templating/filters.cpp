@@ -1348,19 +1348,7 @@ void json_dump(evaluator& ev, std::string& out, const runtime_value& v, const st
     std::vector<runtime_value> order = keys;
     sort_by_key(order, keys, false);
     for (const auto& k : order) {
-      std::string key;
-      if (k.is_string())
-        key = k.as_string();
-      else if (k.is_bool())
-        key = k.as_bool() ? "true" : "false";
-      else if (k.is_none())
-        key = "null";
-      else if (k.is_int() || k.is_real())
-        key = to_str(k);
-      else
-        fail(template_errc::type,
-             "keys must be str, int, float, bool or None, not " + std::string{type_name(k)});
-      members.emplace_back(std::move(key), *v.dict_get(k));
+      members.emplace_back(json_key(k), *v.dict_get(k));
     }
     out.push_back('{');
     bool first = true;

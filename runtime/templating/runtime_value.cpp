@@ -295,19 +295,7 @@ value runtime_value::to_plain() const {
       return plain_;
     value::object_type obj;
     for (const auto& [k, v] : static_cast<const rich_dict&>(*rich_).items) {
-      std::string key;
-      if (k.is_string())
-        key = k.as_string();
-      else if (k.is_bool())
-        key = k.as_bool() ? "true" : "false";
-      else if (k.is_none())
-        key = "null";
-      else if (k.is_int() || k.is_real())
-        key = to_str(k);
-      else
-        fail(template_errc::type,
-             "keys must be str, int, float, bool or None, not " + std::string{type_name(k)});
-      obj.emplace_back(std::move(key), v.to_plain());
+      obj.emplace_back(json_key(k), v.to_plain());
     }
     return value{std::move(obj)};
   }
@@ -352,6 +340,19 @@ bool runtime_value::same_object(const runtime_value& other) const noexcept {
 }
 
 // -- Python semantics ------------------------------------------------------------------
+
+std::string json_key(const runtime_value& k) {
+  if (k.is_string())
+    return k.as_string();
+  if (k.is_bool())
+    return k.as_bool() ? "true" : "false";
+  if (k.is_none())
+    return "null";
+  if (k.is_int() || k.is_real())
+    return to_str(k);
+  fail(template_errc::type,
+       "keys must be str, int, float, bool or None, not " + std::string{type_name(k)});
+}
 
 std::string_view type_name(const runtime_value& v) {
   switch (v.kind()) {

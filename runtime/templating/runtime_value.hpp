@@ -198,6 +198,10 @@ private:
 
 // -- Python semantics ----------------------------------------------------------------
 
+/// A dict key as JSON (and json.dumps) writes it: str as is, bool/None as true/false/null,
+/// numbers as str() does; any other key is a type error.
+std::string json_key(const runtime_value& k);
+
 /// Python's type name of a value ("int", "str", "list", "dict", "NoneType"...).
 std::string_view type_name(const runtime_value& v);
 
