@@ -145,18 +145,30 @@ YAML::Node member(const YAML::Node& map, std::string_view key) {
 
 } // namespace
 
+YAML::Node yaml_reader::lookup(const YAML::Node& map, std::string_view key,
+                               std::string_view path, bool is_required) {
+  auto node = member(map, key);
+  if (!node.IsDefined() && is_required)
+    fail(map, join(path, key), "yaml.missing",
+         "missing required field '" + std::string{key} + "'");
+  return node;
+}
+
+void yaml_reader::type_error(const YAML::Node& node, std::string_view key,
+                             std::string_view path, std::string_view what) {
+  // A scalar is quoted as written; a map or list is named by its type.
+  fail(node, join(path, key), "yaml.type",
+       "'" + std::string{key} + "' must be " + std::string{what} + ", not "
+         + (node.IsScalar() ? "'" + node.Scalar() + "'" : std::string{type_name(node)}));
+}
+
 std::optional<std::string> yaml_reader::get_string(const YAML::Node& map, std::string_view key,
                                                    std::string_view path, bool is_required) {
-  auto node = member(map, key);
-  auto field = join(path, key);
-  if (!node.IsDefined()) {
-    if (is_required)
-      fail(map, field, "yaml.missing", "missing required field '" + std::string{key} + "'");
+  auto node = lookup(map, key, path, is_required);
+  if (!node.IsDefined())
     return std::nullopt;
-  }
   if (!node.IsScalar()) {
-    fail(node, field, "yaml.type",
-         "'" + std::string{key} + "' must be a string, not " + std::string{type_name(node)});
+    type_error(node, key, path, "a string");
     return std::nullopt;
   }
   return node.Scalar();
@@ -165,18 +177,12 @@ std::optional<std::string> yaml_reader::get_string(const YAML::Node& map, std::s
 std::optional<std::int64_t> yaml_reader::get_int(const YAML::Node& map, std::string_view key,
                                                  std::string_view path, bool is_required,
                                                  std::int64_t min, std::int64_t max) {
-  auto node = member(map, key);
-  auto field = join(path, key);
-  if (!node.IsDefined()) {
-    if (is_required)
-      fail(map, field, "yaml.missing", "missing required field '" + std::string{key} + "'");
+  auto node = lookup(map, key, path, is_required);
+  if (!node.IsDefined())
     return std::nullopt;
-  }
   auto x = node.IsScalar() ? scalar_int(node) : std::nullopt;
   if (!x) {
-    fail(node, field, "yaml.type",
-         "'" + std::string{key} + "' must be an integer, not "
-           + (node.IsScalar() ? "'" + node.Scalar() + "'" : std::string{type_name(node)}));
+    type_error(node, key, path, "an integer");
     return std::nullopt;
   }
   if (*x < min || *x > max) {
@@ -184,7 +190,7 @@ std::optional<std::int64_t> yaml_reader::get_int(const YAML::Node& map, std::str
                         : max == INT64_MAX
                           ? "at least " + std::to_string(min)
                           : "between " + std::to_string(min) + " and " + std::to_string(max);
-    fail(node, field, "yaml.range",
+    fail(node, join(path, key), "yaml.range",
          "'" + std::string{key} + "' is " + std::to_string(*x) + ", must be " + range);
     return std::nullopt;
   }
@@ -193,18 +199,12 @@ std::optional<std::int64_t> yaml_reader::get_int(const YAML::Node& map, std::str
 
 std::optional<double> yaml_reader::get_number(const YAML::Node& map, std::string_view key,
                                               std::string_view path, bool is_required) {
-  auto node = member(map, key);
-  auto field = join(path, key);
-  if (!node.IsDefined()) {
-    if (is_required)
-      fail(map, field, "yaml.missing", "missing required field '" + std::string{key} + "'");
+  auto node = lookup(map, key, path, is_required);
+  if (!node.IsDefined())
     return std::nullopt;
-  }
   auto x = node.IsScalar() ? scalar_number(node) : std::nullopt;
   if (!x) {
-    fail(node, field, "yaml.type",
-         "'" + std::string{key} + "' must be a number, not "
-           + (node.IsScalar() ? "'" + node.Scalar() + "'" : std::string{type_name(node)}));
+    type_error(node, key, path, "a number");
     return std::nullopt;
   }
   return x;
@@ -212,18 +212,12 @@ std::optional<double> yaml_reader::get_number(const YAML::Node& map, std::string
 
 std::optional<bool> yaml_reader::get_bool(const YAML::Node& map, std::string_view key,
                                           std::string_view path, bool is_required) {
-  auto node = member(map, key);
-  auto field = join(path, key);
-  if (!node.IsDefined()) {
-    if (is_required)
-      fail(map, field, "yaml.missing", "missing required field '" + std::string{key} + "'");
+  auto node = lookup(map, key, path, is_required);
+  if (!node.IsDefined())
     return std::nullopt;
-  }
   auto x = node.IsScalar() ? scalar_bool(node) : std::nullopt;
   if (!x) {
-    fail(node, field, "yaml.type",
-         "'" + std::string{key} + "' must be true or false, not "
-           + (node.IsScalar() ? "'" + node.Scalar() + "'" : std::string{type_name(node)}));
+    type_error(node, key, path, "true or false");
     return std::nullopt;
   }
   return x;
@@ -232,22 +226,16 @@ std::optional<bool> yaml_reader::get_bool(const YAML::Node& map, std::string_vie
 std::optional<std::chrono::nanoseconds>
 yaml_reader::get_duration(const YAML::Node& map, std::string_view key, std::string_view path,
                           bool is_required, bool allow_zero) {
-  auto node = member(map, key);
-  auto field = join(path, key);
-  if (!node.IsDefined()) {
-    if (is_required)
-      fail(map, field, "yaml.missing", "missing required field '" + std::string{key} + "'");
+  auto node = lookup(map, key, path, is_required);
+  if (!node.IsDefined())
     return std::nullopt;
-  }
   auto x = node.IsScalar() ? parse_duration(node.Scalar()) : std::nullopt;
   if (!x) {
-    fail(node, field, "yaml.type",
-         "'" + std::string{key} + "' must be a duration like 250ms, 10s or 2m, not "
-           + (node.IsScalar() ? "'" + node.Scalar() + "'" : std::string{type_name(node)}));
+    type_error(node, key, path, "a duration like 250ms, 10s or 2m");
     return std::nullopt;
   }
   if (x->count() < 0 || (!allow_zero && x->count() == 0)) {
-    fail(node, field, "yaml.range",
+    fail(node, join(path, key), "yaml.range",
          "'" + std::string{key} + "' must be " + (allow_zero ? "zero or positive" : "positive"));
     return std::nullopt;
   }
@@ -257,16 +245,11 @@ yaml_reader::get_duration(const YAML::Node& map, std::string_view key, std::stri
 std::optional<std::vector<std::string>>
 yaml_reader::get_string_list(const YAML::Node& map, std::string_view key, std::string_view path,
                              bool is_required) {
-  auto node = member(map, key);
-  auto field = join(path, key);
-  if (!node.IsDefined()) {
-    if (is_required)
-      fail(map, field, "yaml.missing", "missing required field '" + std::string{key} + "'");
+  auto node = lookup(map, key, path, is_required);
+  if (!node.IsDefined())
     return std::nullopt;
-  }
   if (!node.IsSequence()) {
-    fail(node, field, "yaml.type",
-         "'" + std::string{key} + "' must be a list of strings, not " + std::string{type_name(node)});
+    type_error(node, key, path, "a list of strings");
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -274,7 +257,7 @@ yaml_reader::get_string_list(const YAML::Node& map, std::string_view key, std::s
   for (std::size_t i = 0; i < node.size(); ++i) {
     const auto& e = node[i];
     if (!e.IsScalar()) {
-      fail(e, index(field, i), "yaml.type",
+      fail(e, index(join(path, key), i), "yaml.type",
            "list entries must be strings, not " + std::string{type_name(e)});
       good = false;
       continue;

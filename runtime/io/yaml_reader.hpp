@@ -99,6 +99,13 @@ public:
   bool ok() const noexcept { return errors_.empty(); }
 
 private:
+  /// The member `key` of `map`, undefined when absent or null (an error when `is_required`).
+  YAML::Node lookup(const YAML::Node& map, std::string_view key, std::string_view path,
+                    bool is_required);
+  /// Records "'key' must be <what>, not <the value or its type>" at `node`.
+  void type_error(const YAML::Node& node, std::string_view key, std::string_view path,
+                  std::string_view what);
+
   std::string file_;
   std::vector<error_info> errors_;
 };
