@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/runtime/quorum/voting.hpp"
+
 namespace genflow::quorum {
 namespace {
 
@@ -18,25 +20,8 @@ model_config command_model(std::string script, std::chrono::nanoseconds timeout 
   return m;
 }
 
-vote_request review(std::chrono::nanoseconds budget = 30s) {
-  vote_request r;
-  r.node_type = "effect";
-  r.contract_summary = "writes records";
-  r.code = "def f():\n    return 1\n";
-  r.deadline = std::chrono::steady_clock::now() + budget;
-  return r;
-}
-
-vote_outcome vote(model_client& client, const vote_request& req = review()) {
-  auto promise = std::make_shared<std::promise<vote_outcome>>();
-  auto future = promise->get_future();
-  client.start_vote(req, [promise](vote_outcome out) { promise->set_value(std::move(out)); });
-  if (future.wait_for(30s) != std::future_status::ready) {
-    ADD_FAILURE() << "no outcome within 30 s";
-    return {};
-  }
-  return future.get();
-}
+using testing::review;
+using testing::vote;
 
 constexpr const char* verdict_json =
   R"(echo '{"vote": true, "confidence": 0.7, "reasoning": "cli ok"}')";
@@ -57,7 +42,7 @@ TEST(CommandModelClient, ReadsTheVerdictFromStdout) {
 TEST(CommandModelClient, GetsThePromptOnStdin) {
   command_model_client client{
     command_model(std::string{"input=$(cat); case \"$input\" in "
-                              "*'Node type: effect'*'def f():'*) "}
+                              "*'Node type: effect'*'async def execute_effect(self):'*) "}
                   + verdict_json + ";; *) exit 3;; esac"),
     quorum_settings{}};
   auto out = vote(client);

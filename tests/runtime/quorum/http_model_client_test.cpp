@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/runtime/quorum/voting.hpp"
+
 #include "tests/runtime/quorum/fake_provider.hpp"
 
 namespace genflow::quorum {
@@ -41,26 +43,8 @@ model_config gemini_model(const fake_provider& server, std::string name) {
   return m;
 }
 
-vote_request review(std::chrono::nanoseconds budget = 30s) {
-  vote_request r;
-  r.node_type = "effect";
-  r.contract_summary = "writes records";
-  r.code = "async def execute_effect(self):\n    return 1\n";
-  r.deadline = std::chrono::steady_clock::now() + budget;
-  return r;
-}
-
-/// Runs one vote and waits for its outcome (30 s at most).
-vote_outcome vote(model_client& client, const vote_request& req = review()) {
-  auto promise = std::make_shared<std::promise<vote_outcome>>();
-  auto future = promise->get_future();
-  client.start_vote(req, [promise](vote_outcome out) { promise->set_value(std::move(out)); });
-  if (future.wait_for(30s) != std::future_status::ready) {
-    ADD_FAILURE() << "no outcome within 30 s";
-    return {};
-  }
-  return future.get();
-}
+using testing::review;
+using testing::vote;
 
 /// Requests the server received for a model name.
 std::vector<value> requests_for(const fake_provider& server, const std::string& model) {
