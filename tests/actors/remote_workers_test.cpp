@@ -2,7 +2,6 @@
 // middleman over loopback, are driven by the same stage supervisor as local ones.
 
 #include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
@@ -12,6 +11,7 @@
 
 #include "actors/stage_supervisor.hpp"
 #include "actors/step_worker.hpp"
+#include "nodes/network.hpp"
 #include "runtime/workflow/plan.hpp"
 
 namespace genflow {
@@ -19,14 +19,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct node_config : caf::actor_system_config {
-  node_config() {
-    load<caf::io::middleman>();
-    set("logger.verbosity", caf::atom("quiet"));
-    set("middleman.heartbeat-interval", caf::timespan{1s});
-    set("scheduler.max-threads", 2);
-    register_message_types(*this);
-  }
+/// genflow's own configuration with the middleman loaded, on two scheduler threads.
+struct networked_config : nodes::node_config {
+  networked_config() : nodes::node_config{2} { nodes::load_network(*this); }
 };
 
 TEST(RemoteWorkers, ASupervisorDrivesWorkersOfAnotherActorSystemOverLoopback) {
@@ -35,7 +30,7 @@ TEST(RemoteWorkers, ASupervisorDrivesWorkersOfAnotherActorSystemOverLoopback) {
   auto blocking = std::make_shared<io::thread_pool>(1);
 
   // Node B: two workers, each published on an ephemeral loopback port.
-  node_config cfg_b;
+  networked_config cfg_b;
   caf::actor_system node_b{cfg_b};
   std::vector<std::uint16_t> ports;
   std::vector<step_worker_actor> workers_b;
@@ -48,7 +43,7 @@ TEST(RemoteWorkers, ASupervisorDrivesWorkersOfAnotherActorSystemOverLoopback) {
   }
 
   // Node A: connects to them and runs a workflow on them only.
-  node_config cfg_a;
+  networked_config cfg_a;
   caf::actor_system node_a{cfg_a};
   std::vector<worker_slot> remote;
   for (auto port : ports) {

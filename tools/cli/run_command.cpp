@@ -198,7 +198,7 @@ int run_command(const run_options& opts) {
     node_opts.quorum = std::move(*qcfg.config);
   }
 
-  nodes::node_config cfg{0, false}; // one process: no middleman
+  nodes::node_config cfg; // one process: no middleman, no libcaf_io
   caf::actor_system sys{cfg};
   auto node = nodes::standalone_node::start(sys, std::move(node_opts));
   if (!node) {
