@@ -4,8 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include <unicode/uchar.h>
-
+#include "runtime/templating/icu_library.hpp"
 #include "runtime/templating/template_errc.hpp"
 #include "runtime/templating/unicode.hpp"
 
@@ -433,7 +432,8 @@ private:
       }
       std::size_t next = p;
       char32_t cp = text::decode_one(src_, next);
-      if (text::is_word(cp) || u_hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_XID_CONTINUE)) {
+      if (text::is_word(cp)
+          || icu::get().hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_XID_CONTINUE)) {
         p = next;
         continue;
       }
@@ -547,7 +547,7 @@ private:
           error("malformed \\N character escape");
         std::string name{s.substr(i + 2, close - i - 2)};
         UErrorCode err = U_ZERO_ERROR;
-        UChar32 cp = u_charFromName(U_UNICODE_CHAR_NAME, name.c_str(), &err);
+        UChar32 cp = icu::get().charFromName(U_UNICODE_CHAR_NAME, name.c_str(), &err);
         if (U_FAILURE(err))
           error("unknown Unicode character name");
         text::append_utf8(out, static_cast<char32_t>(cp));

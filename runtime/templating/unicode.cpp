@@ -5,8 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include <unicode/uchar.h>
-#include <unicode/ustring.h>
+#include "runtime/templating/icu_library.hpp"
 
 namespace genflow::templating::text {
 
@@ -156,53 +155,54 @@ bool is_space(char32_t c) noexcept {
 bool is_printable(char32_t c) noexcept {
   if (c < 0x80)
     return c >= 0x20 && c < 0x7F;
-  switch (u_charType(static_cast<UChar32>(c))) {
-  case U_CONTROL_CHAR:
-  case U_FORMAT_CHAR:
-  case U_SURROGATE:
-  case U_PRIVATE_USE_CHAR:
-  case U_UNASSIGNED:
-  case U_LINE_SEPARATOR:
-  case U_PARAGRAPH_SEPARATOR:
-  case U_SPACE_SEPARATOR:
-    return false;
-  default:
-    return true;
+  switch (icu::get().charType(static_cast<UChar32>(c))) {
+    case U_CONTROL_CHAR:
+    case U_FORMAT_CHAR:
+    case U_SURROGATE:
+    case U_PRIVATE_USE_CHAR:
+    case U_UNASSIGNED:
+    case U_LINE_SEPARATOR:
+    case U_PARAGRAPH_SEPARATOR:
+    case U_SPACE_SEPARATOR:
+      return false;
+    default:
+      return true;
   }
 }
 
 bool is_alpha(char32_t c) noexcept {
   if (c < 0x80)
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-  switch (u_charType(static_cast<UChar32>(c))) {
-  case U_UPPERCASE_LETTER:
-  case U_LOWERCASE_LETTER:
-  case U_TITLECASE_LETTER:
-  case U_MODIFIER_LETTER:
-  case U_OTHER_LETTER:
-    return true;
-  default:
-    return false;
+  switch (icu::get().charType(static_cast<UChar32>(c))) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+      return true;
+    default:
+      return false;
   }
 }
 
 bool is_decimal(char32_t c) noexcept {
   if (c < 0x80)
     return c >= '0' && c <= '9';
-  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NUMERIC_TYPE) == U_NT_DECIMAL;
+  return icu::get().getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NUMERIC_TYPE)
+         == U_NT_DECIMAL;
 }
 
 bool is_digit(char32_t c) noexcept {
   if (c < 0x80)
     return c >= '0' && c <= '9';
-  auto t = u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NUMERIC_TYPE);
+  auto t = icu::get().getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NUMERIC_TYPE);
   return t == U_NT_DECIMAL || t == U_NT_DIGIT;
 }
 
 bool is_numeric(char32_t c) noexcept {
   if (c < 0x80)
     return c >= '0' && c <= '9';
-  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NUMERIC_TYPE) != U_NT_NONE;
+  return icu::get().getIntPropertyValue(static_cast<UChar32>(c), UCHAR_NUMERIC_TYPE) != U_NT_NONE;
 }
 
 bool is_alnum(char32_t c) noexcept {
@@ -216,23 +216,23 @@ bool is_word(char32_t c) noexcept {
 bool is_cased(char32_t c) noexcept {
   if (c < 0x80)
     return is_alpha(c);
-  return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_CASED);
+  return icu::get().hasBinaryProperty(static_cast<UChar32>(c), UCHAR_CASED);
 }
 
 bool is_lower_char(char32_t c) noexcept {
   if (c < 0x80)
     return c >= 'a' && c <= 'z';
-  return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_LOWERCASE);
+  return icu::get().hasBinaryProperty(static_cast<UChar32>(c), UCHAR_LOWERCASE);
 }
 
 bool is_upper_char(char32_t c) noexcept {
   if (c < 0x80)
     return c >= 'A' && c <= 'Z';
-  return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_UPPERCASE);
+  return icu::get().hasBinaryProperty(static_cast<UChar32>(c), UCHAR_UPPERCASE);
 }
 
 bool is_title_char(char32_t c) noexcept {
-  return c >= 0x80 && u_charType(static_cast<UChar32>(c)) == U_TITLECASE_LETTER;
+  return c >= 0x80 && icu::get().charType(static_cast<UChar32>(c)) == U_TITLECASE_LETTER;
 }
 
 bool is_line_break(char32_t c) noexcept {
@@ -261,13 +261,14 @@ enum class icu_case { upper, lower, title };
 
 /// Runs one ICU full case mapping (root locale) over UTF-8 text.
 std::string icu_map(std::string_view s, icu_case mode) {
+  const auto& lib = icu::get();
   UErrorCode err = U_ZERO_ERROR;
   int32_t len16 = 0;
-  u_strFromUTF8(nullptr, 0, &len16, s.data(), static_cast<int32_t>(s.size()), &err);
+  lib.strFromUTF8(nullptr, 0, &len16, s.data(), static_cast<int32_t>(s.size()), &err);
   std::u16string in(static_cast<std::size_t>(len16), u'\0');
   err = U_ZERO_ERROR;
-  u_strFromUTF8(reinterpret_cast<UChar*>(in.data()), len16 + 1, nullptr, s.data(),
-                static_cast<int32_t>(s.size()), &err);
+  lib.strFromUTF8(reinterpret_cast<UChar*>(in.data()), len16 + 1, nullptr, s.data(),
+                  static_cast<int32_t>(s.size()), &err);
   std::u16string out(in.size() * 3 + 8, u'\0');
   for (int attempt = 0; attempt < 2; ++attempt) {
     err = U_ZERO_ERROR;
@@ -277,13 +278,13 @@ std::string icu_map(std::string_view s, icu_case mode) {
     int32_t n = 0;
     switch (mode) {
     case icu_case::upper:
-      n = u_strToUpper(dst, cap, src, len16, "", &err);
+      n = lib.strToUpper(dst, cap, src, len16, "", &err);
       break;
     case icu_case::lower:
-      n = u_strToLower(dst, cap, src, len16, "", &err);
+      n = lib.strToLower(dst, cap, src, len16, "", &err);
       break;
     case icu_case::title:
-      n = u_strToTitle(dst, cap, src, len16, nullptr, "", &err);
+      n = lib.strToTitle(dst, cap, src, len16, nullptr, "", &err);
       break;
     }
     if (err == U_BUFFER_OVERFLOW_ERROR) {
@@ -298,12 +299,12 @@ std::string icu_map(std::string_view s, icu_case mode) {
   std::string result;
   int32_t len8 = 0;
   err = U_ZERO_ERROR;
-  u_strToUTF8(nullptr, 0, &len8, reinterpret_cast<const UChar*>(out.data()),
-              static_cast<int32_t>(out.size()), &err);
+  lib.strToUTF8(nullptr, 0, &len8, reinterpret_cast<const UChar*>(out.data()),
+                static_cast<int32_t>(out.size()), &err);
   result.assign(static_cast<std::size_t>(len8), '\0');
   err = U_ZERO_ERROR;
-  u_strToUTF8(result.data(), len8 + 1, nullptr, reinterpret_cast<const UChar*>(out.data()),
-              static_cast<int32_t>(out.size()), &err);
+  lib.strToUTF8(result.data(), len8 + 1, nullptr, reinterpret_cast<const UChar*>(out.data()),
+                static_cast<int32_t>(out.size()), &err);
   return result;
 }
 
@@ -462,14 +463,15 @@ bool is_identifier(std::string_view s) {
     return false;
   std::size_t pos = 0;
   char32_t first = decode_one(s, pos);
-  bool ok = first == '_'
-            || (first < 0x80 ? is_alpha(first)
-                             : u_hasBinaryProperty(static_cast<UChar32>(first), UCHAR_XID_START));
+  bool ok =
+    first == '_'
+    || (first < 0x80 ? is_alpha(first)
+                     : icu::get().hasBinaryProperty(static_cast<UChar32>(first), UCHAR_XID_START));
   while (ok && pos < s.size()) {
     char32_t c = decode_one(s, pos);
     ok = c == '_'
          || (c < 0x80 ? is_alnum(c)
-                      : u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_XID_CONTINUE));
+                      : icu::get().hasBinaryProperty(static_cast<UChar32>(c), UCHAR_XID_CONTINUE));
   }
   return ok;
 }
