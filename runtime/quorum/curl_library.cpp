@@ -4,7 +4,7 @@
 #include <mutex>
 #include <string>
 
-#include <dlfcn.h>
+#include "runtime/io/shared_library.hpp"
 
 namespace genflow::quorum::curl {
 
@@ -17,17 +17,12 @@ struct loaded {
 
 loaded load_once() {
   loaded out;
-  void* handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  auto handle = io::shared_library::open("libcurl.so.4");
   if (!handle) {
-    const char* why = ::dlerror();
-    out.error = std::string{"cannot load libcurl.so.4: "} + (why ? why : "unknown reason");
+    out.error = handle.error().message;
     return out;
   }
-  auto bind = [&](auto& fn, const char* name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, name));
-    if (!fn && out.error.empty())
-      out.error = std::string{"libcurl has no "} + name;
-  };
+  auto bind = [&](auto& fn, const char* name) { handle->bind(fn, name, out.error); };
   auto& l = out.lib;
   bind(l.global_init, "curl_global_init");
   bind(l.easy_init, "curl_easy_init");
