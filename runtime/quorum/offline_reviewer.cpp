@@ -141,9 +141,10 @@ expected<parsed_vote> review_analysis(const analysis::pipeline_result& result,
 
 offline_reviewer::offline_reviewer(model_config model)
   : threaded_model_client(
-    model, [emphasis = model.emphasis, id = model.id,
-            config = std::make_shared<const analysis::pipeline_config>()](
-             const vote_request& request, const std::atomic<bool>&) {
+    model,
+    [emphasis = model.emphasis, id = model.id,
+     config = std::make_shared<const analysis::pipeline_config>()](const vote_request& request,
+                                                                   const std::atomic<bool>&) {
       vote_outcome out;
       out.attempts = 1;
       auto analysed = request.analysis;
@@ -169,7 +170,8 @@ offline_reviewer::offline_reviewer(model_config model)
       out.confidence = verdict->confidence;
       out.reasoning = std::move(verdict->reasoning);
       return out;
-    }) {
-}
+    },
+    // A review of the validators' results takes microseconds: one thread, votes in turn.
+    1) {}
 
 } // namespace genflow::quorum

@@ -1,7 +1,10 @@
 #pragma once
 
 /// The base of clients whose vote is blocking work (running a program, analysing code locally):
-/// each vote runs on a worker thread of its own, with a cancel flag, and reports from there.
+/// votes run on the client's threads, with a cancel flag, and report from there. A thread whose
+/// vote ended waits two seconds for the next one before it leaves; up to `max_threads` votes run
+/// at once, the others wait their turn (a client whose votes take microseconds, like the offline
+/// reviewer, needs one thread, not one per vote: creating a thread costs ~80 µs here).
 ///
 /// @code
 /// threaded_model_client client{cfg, [](const vote_request& req, const std::atomic<bool>& cancel) {
@@ -27,15 +30,20 @@ public:
   using work_function =
     std::function<vote_outcome(const vote_request& request, const std::atomic<bool>& cancel)>;
 
-  threaded_model_client(model_config model, work_function work);
+  /// `max_threads`: votes that run at once (0: no limit, a thread for every vote in flight).
+  threaded_model_client(model_config model, work_function work, std::size_t max_threads = 0);
 
-  /// Raises the cancel flag of every vote in flight and waits for them to end (unless called
-  /// from inside one of them); their callbacks still run, with quorum.cancelled.
+  /// Raises the cancel flag of every vote in flight and waits for them and the client's threads
+  /// to end (unless called from inside a vote); their callbacks still run, with
+  /// quorum.cancelled.
   ~threaded_model_client() override;
 
   const model_config& config() const noexcept override;
   vote_handle start_vote(const vote_request& request, vote_callback done) override;
   void cancel(vote_handle handle) override;
+
+  /// Threads waiting for a vote (diagnostics and tests).
+  std::size_t idle_threads() const;
 
 private:
   struct core;
