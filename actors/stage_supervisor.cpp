@@ -58,7 +58,14 @@ struct stage_supervisor_state : workflow::run_effects {
 
   explicit stage_supervisor_state(supervisor_pointer self) : self(self) {}
 
+  /// Runs when the actor exits: a tick still pending holds this actor.
+  ~stage_supervisor_state() {
+    if (timer_thread && armed_id != 0)
+      timer_thread->cancel(armed_id);
+  }
+
   void init(stage_supervisor_config cfg) {
+    timer_thread = std::move(cfg.timers);
     plan.emplace(std::move(cfg.plan));
     profiler = std::move(cfg.profiler);
     node_name = std::move(cfg.node_name);
@@ -127,9 +134,11 @@ struct stage_supervisor_state : workflow::run_effects {
       self->send(workers[worker], cancel_step{scheduler->correlation_id(), step, attempt});
   }
 
-  // Every step arms a deadline, so timers are kept here and only the earliest one is on the
-  // actor clock: one clock entry per supervisor instead of one per step (each entry wakes the
-  // clock thread, and holds this actor alive until it fires).
+  // Every step arms a deadline, so timers are kept here and only the earliest one is scheduled:
+  // one entry per supervisor instead of one per step. It goes to the node's timer thread, which
+  // wakes only for a new earliest entry and lets the run cancel it when it ends: a deadline
+  // minutes away would otherwise hold this actor's memory until then (the executor benchmark's
+  // RSS grew 4.5 KB per run). Without a timer thread (tests), the actor clock.
   void arm(workflow::run_timer t, std::chrono::nanoseconds delay) override {
     auto at = self->clock().now() + delay;
     timers.emplace(at, t);
@@ -138,8 +147,10 @@ struct stage_supervisor_state : workflow::run_effects {
   }
 
   void on_tick(const timer_tick& tick) {
-    if (armed && *armed == tick.at)
+    if (armed && *armed == tick.at) {
       armed.reset();
+      armed_id = 0;
+    }
     auto now = self->clock().now();
     while (!timers.empty() && timers.begin()->first <= now && !scheduler->finished()) {
       auto t = timers.begin()->second;
@@ -154,7 +165,14 @@ struct stage_supervisor_state : workflow::run_effects {
   void schedule_tick(caf::actor_clock::time_point at) {
     armed = at;
     auto delay = std::max(at - self->clock().now(), caf::actor_clock::duration_type::zero());
-    self->delayed_send(self, delay, timer_tick{at});
+    if (!timer_thread) {
+      self->delayed_send(self, delay, timer_tick{at});
+      return;
+    }
+    if (armed_id != 0)
+      timer_thread->cancel(armed_id); // superseded by this earlier tick
+    armed_id = timer_thread->schedule(delay, [handle = caf::actor_cast<stage_supervisor_impl>(self),
+                                              at] { caf::anon_send(handle, timer_tick{at}); });
   }
 
   void stage_finished(std::uint32_t stage) override {
@@ -172,6 +190,10 @@ struct stage_supervisor_state : workflow::run_effects {
     for (const auto& w : workers)
       if (w)
         self->demonitor(w.address());
+    if (timer_thread && armed_id != 0) {
+      timer_thread->cancel(armed_id);
+      armed_id = 0;
+    }
     auto r = scheduler->take_result();
     spdlog::debug("[{}] run of '{}' {}: {} ok, {} failed, {} skipped", r.correlation_id,
                   r.workflow_id, to_string(r.status), r.steps_succeeded, r.steps_failed,
@@ -199,6 +221,8 @@ struct stage_supervisor_state : workflow::run_effects {
   /// Armed timers by due time; `armed` is the due time of the earliest tick on the clock.
   std::multimap<caf::actor_clock::time_point, workflow::run_timer> timers;
   std::optional<caf::actor_clock::time_point> armed;
+  std::shared_ptr<io::timer_thread> timer_thread;
+  io::timer_thread::timer_id armed_id = 0; // the armed tick on timer_thread
 };
 
 stage_supervisor_impl::behavior_type stage_supervisor(supervisor_pointer self,

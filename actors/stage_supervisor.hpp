@@ -7,12 +7,14 @@
 /// `run_workflow` request it is started with and quits when the run ends.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <caf/fwd.hpp>
 
 #include "actors/interfaces.hpp"
+#include "runtime/io/timer_thread.hpp"
 #include "runtime/workflow/plan.hpp"
 
 namespace genflow {
@@ -33,6 +35,10 @@ struct stage_supervisor_config {
   profiler_actor profiler;
   /// Seeds the backoff jitter.
   std::uint64_t seed = 0;
+  /// Runs the supervisor's deadline timer, cancelled when the run ends. Null: the actor
+  /// system's clock (deterministic tests), whose entries cannot be cancelled: each run's
+  /// supervisor then stays in memory until its earliest deadline passes.
+  std::shared_ptr<io::timer_thread> timers;
 };
 
 stage_supervisor_actor spawn_stage_supervisor(caf::actor_system& sys,

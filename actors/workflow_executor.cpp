@@ -78,6 +78,7 @@ struct workflow_executor_state {
     sc.node_name = cfg.node_name + "/supervisor";
     sc.profiler = cfg.profiler;
     sc.seed = std::hash<std::string>{}(cid);
+    sc.timers = cfg.timers;
     for (const auto& w : pool)
       sc.workers.push_back(worker_slot{w, 1});
     for (const auto& w : cfg.remote_workers)

@@ -26,7 +26,8 @@ struct workflow_executor_config {
   std::string node_name = "local";
   std::shared_ptr<const workflow::handler_registry> handlers;
   std::shared_ptr<io::thread_pool> blocking;
-  /// Handler timers of the workers (null: the actor system's clock).
+  /// Handler timers of the workers and the supervisors' deadlines (null: the actor system's
+  /// clock).
   std::shared_ptr<io::timer_thread> timers;
   /// Local workers spawned at start; more are spawned when a run's concurrency needs them.
   std::uint32_t initial_workers = 2;

@@ -22,17 +22,37 @@ timer_thread::~timer_thread() {
     thread_.join();
 }
 
-void timer_thread::schedule(clock_type::duration delay, std::function<void()> fn) {
+timer_thread::timer_id timer_thread::schedule(clock_type::duration delay,
+                                              std::function<void()> fn) {
   std::call_once(started_, [this] { thread_ = std::thread{[s = shared_] { run(s); }}; });
   auto at = clock_type::now() + delay;
   bool earliest;
+  timer_id id;
   {
     std::lock_guard<std::mutex> guard{shared_->mutex};
     earliest = shared_->due.empty() || at < shared_->due.begin()->first;
-    shared_->due.emplace(at, std::move(fn));
+    id = shared_->next_id++;
+    auto it = shared_->due.emplace(at, std::make_pair(id, std::move(fn)));
+    shared_->by_id.emplace(id, it);
   }
   if (earliest)
     shared_->wake.notify_one();
+  return id;
+}
+
+bool timer_thread::cancel(timer_id id) {
+  std::function<void()> dropped; // released outside the lock: it may run any destructor
+  {
+    std::lock_guard<std::mutex> guard{shared_->mutex};
+    auto it = shared_->by_id.find(id);
+    if (it == shared_->by_id.end())
+      return false;
+    dropped = std::move(it->second->second.second);
+    shared_->due.erase(it->second);
+    shared_->by_id.erase(it);
+  }
+  // The thread may still wake at the cancelled time; it then finds nothing due and sleeps on.
+  return true;
 }
 
 std::size_t timer_thread::pending() const {
@@ -57,8 +77,10 @@ void timer_thread::run(const std::shared_ptr<shared>& s) {
       continue; // woken early, by an earlier entry or by the destructor: look again
     }
     auto end = s->due.upper_bound(clock_type::now());
-    for (auto it = s->due.begin(); it != end; ++it)
-      ready.push_back(std::move(it->second));
+    for (auto it = s->due.begin(); it != end; ++it) {
+      ready.push_back(std::move(it->second.second));
+      s->by_id.erase(it->second.first);
+    }
     s->due.erase(s->due.begin(), end);
     guard.unlock();
     for (auto& fn : ready)
@@ -69,6 +91,7 @@ void timer_thread::run(const std::shared_ptr<shared>& s) {
   // Drop what never ran outside the lock: releasing a callback may run arbitrary destructors.
   auto dropped = std::move(s->due);
   s->due.clear();
+  s->by_id.clear();
   guard.unlock();
 }
 

@@ -88,5 +88,19 @@ TEST(BuiltinHandlers, SleepStepsOverlapWithoutHoldingThreads) {
   EXPECT_GT(r.speedup(), 5.0) << "50 sleeps of 100 ms on 2 scheduler threads must overlap";
 }
 
+TEST(BuiltinHandlers, TheSupervisorsDeadlineEndsASleepThatOutlivesIt) {
+  // `sleep` ignores its deadline: the supervisor's timer (the node's timer thread) ends the step.
+  step_definition nap;
+  nap.id = "nap";
+  nap.handler = "sleep";
+  nap.inputs = value::object_type{{"duration", "20s"}};
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_one_stage({nap}, 200ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  const auto& s = find(r, "nap");
+  EXPECT_EQ(s.status, step_status::timed_out);
+  EXPECT_NE(s.error.message.find("200ms"), std::string::npos) << s.error.message;
+}
+
 } // namespace
 } // namespace genflow

@@ -4,12 +4,18 @@
 //
 //   genflow_bench_executor [--repetitions R]
 //
-// Each case runs in its own child process (so peak RSS is the case's own), R measured runs after
-// one warm-up on one actor system; figures are medians. Overhead per step = (wall - ideal) / 3N,
+// Each case runs in its own child process (so peak RSS is the case's own), on one actor system:
+// warm-up runs first (the first spawns the worker pool; the next bring allocator and caches to
+// their steady state), then the measured runs; figures are medians. Empty-step runs take tens of
+// microseconds, so they get 50 warm-up and 300 measured runs; sleeping ones 1 and 15.
+// `--repetitions R` sets the measured runs of every case. Overhead per step = (wall - ideal) / 3N,
 // where ideal = 0 for empty steps and 3 * ceil(N / concurrency) * 10 ms for sleeping steps (the
-// definition python-baseline.md uses). Wall is measured by a driver actor from sending
-// run_workflow to the executor to receiving the result, so it includes checking the
-// definition, building its plan and spawning the run's supervisor, but no blocking caller.
+// definition python-baseline.md uses). Wall is measured by a driver actor from sending run_workflow
+// to the executor to receiving the result, so it includes checking the definition, building its
+// plan and spawning the run's supervisor, but no blocking caller.
+//
+// A 10 ms sleep ends 50-110 µs late on this kind of VM even with 1 ns timer slack (a bare
+// std::this_thread::sleep_until, 200 sleeps): each wave of sleeping steps inherits that.
 
 #include <algorithm>
 #include <chrono>
@@ -83,9 +89,12 @@ double median(std::vector<double> xs) {
   return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
 }
 
+/// What one run leaves: its round trip and the figures read from its result.
 struct measurement {
   double wall_ms;
-  workflow_result result;
+  bool succeeded;
+  std::string error;
+  double transition_us;
 };
 
 /// Runs `def` `runs` times back to back from inside an actor and records each round trip.
@@ -95,21 +104,27 @@ caf::behavior driver(caf::event_based_actor* self, workflow_executor_actor execu
   auto next = std::make_shared<std::function<void()>>();
   *next = [=] {
     auto t0 = steady_clock::now();
-    self->request(executor, caf::infinite, run_workflow{def, {}})
-      .then([=](workflow_result& r) {
-        out->push_back({duration<double, std::milli>(steady_clock::now() - t0).count(), r});
-        if (static_cast<int>(out->size()) < runs)
-          (*next)();
-        else
-          self->send(done, true);
-      });
+    self->request(executor, caf::infinite, run_workflow{def, {}}).then([=](workflow_result& r) {
+      auto wall = duration<double, std::milli>(steady_clock::now() - t0).count();
+      out->push_back({wall, r.status == workflow_status::succeeded,
+                      r.errors.empty() ? std::string{} : r.errors[0].to_string(),
+                      duration<double, std::micro>(r.max_stage_transition).count()});
+      if (static_cast<int>(out->size()) < runs)
+        (*next)();
+      else
+        self->send(done, true);
+    });
   };
   (*next)();
   return {};
 }
 
 /// Child: runs one case and prints "wall_ms overhead_us transition_us rss_kib".
+/// `repetitions` <= 0: the case's default.
 int run_case(const bench_case& c, int repetitions) {
+  int warm_up = c.sleeping ? 1 : 50;
+  if (repetitions <= 0)
+    repetitions = c.sleeping ? 15 : 300;
   nodes::node_config cfg;
   caf::actor_system sys{cfg};
   std::vector<double> walls, overheads, transitions;
@@ -125,20 +140,20 @@ int run_case(const bench_case& c, int repetitions) {
     double ideal_ms = c.sleeping ? 3.0 * std::ceil(double(c.steps) / conc) * 10.0 : 0.0;
     std::vector<measurement> runs;
     caf::scoped_actor self{sys};
-    sys.spawn(driver, node.executor(), def, repetitions + 1, &runs, caf::actor{self});
+    runs.reserve(static_cast<std::size_t>(warm_up + repetitions));
+    sys.spawn(driver, node.executor(), def, warm_up + repetitions, &runs, caf::actor{self});
     self->receive([](bool) {});
     for (std::size_t r = 0; r < runs.size(); ++r) {
-      const auto& res = runs[r].result;
-      if (res.status != workflow_status::succeeded) {
+      if (!runs[r].succeeded) {
         std::fprintf(stderr, "run failed: %s\n",
-                     res.errors.empty() ? "?" : res.errors[0].to_string().c_str());
+                     runs[r].error.empty() ? "?" : runs[r].error.c_str());
         return 1;
       }
-      if (r == 0)
-        continue; // warm-up: spawns the worker pool
+      if (r < static_cast<std::size_t>(warm_up))
+        continue;
       walls.push_back(runs[r].wall_ms);
       overheads.push_back((runs[r].wall_ms - ideal_ms) * 1000.0 / (3.0 * c.steps));
-      transitions.push_back(duration<double, std::micro>(res.max_stage_transition).count());
+      transitions.push_back(runs[r].transition_us);
     }
   }
   rusage ru{};
@@ -151,7 +166,7 @@ int run_case(const bench_case& c, int repetitions) {
 } // namespace
 
 int main(int argc, char** argv) {
-  int repetitions = 15;
+  int repetitions = 0; // each case's default
   int only = -1;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--repetitions") && i + 1 < argc)

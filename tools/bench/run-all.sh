@@ -13,7 +13,7 @@ bin="$top/build/release"
 gbench=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)
 
 echo "== executor (3 stages x N steps) =="
-"$bin/tools/bench/genflow_bench_executor" --repetitions 15
+"$bin/tools/bench/genflow_bench_executor"
 
 echo "== templates =="
 "$bin/tools/bench/genflow_bench_templates" "${gbench[@]}"

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 #include <mutex>
 #include <vector>
 
@@ -53,6 +54,25 @@ TEST(TimerThread, DropsPendingCallbacksWhenDestroyed) {
   }
   EXPECT_FALSE(ran);
   EXPECT_EQ(token.use_count(), 1) << "the dropped callback released what it held";
+}
+
+TEST(TimerThread, ACancelledCallbackNeverRunsAndIsReleasedAtOnce) {
+  timer_thread timers;
+  auto token = std::make_shared<int>(0);
+  std::atomic<int> ran{0};
+  auto later = timers.schedule(1h, [token, &ran] { ++ran; });
+  std::promise<void> soon_ran;
+  auto soon = timers.schedule(1ms, [&] { soon_ran.set_value(); });
+  auto cancelled = timers.schedule(2ms, [&ran] { ++ran; });
+  EXPECT_TRUE(timers.cancel(cancelled));
+  EXPECT_TRUE(timers.cancel(later));
+  EXPECT_EQ(token.use_count(), 1) << "cancelling released what the callback held";
+  EXPECT_FALSE(timers.cancel(later)) << "a second cancel finds nothing";
+  ASSERT_EQ(soon_ran.get_future().wait_for(5s), std::future_status::ready);
+  std::this_thread::sleep_for(5ms); // past the cancelled entry's time
+  EXPECT_EQ(ran, 0);
+  EXPECT_FALSE(timers.cancel(soon)) << "a callback that ran cannot be cancelled";
+  EXPECT_EQ(timers.pending(), 0u);
 }
 
 TEST(TimerThread, MayBeDestroyedByItsOwnCallback) {
