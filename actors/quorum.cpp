@@ -112,14 +112,14 @@ quorum_impl::behavior_type quorum_behavior(quorum_pointer self, quorum::quorum_c
       for (std::size_t i = 0; i < st.model_actors.size(); ++i) {
         auto call = st.next_id++;
         v.call_ids.push_back(call);
-        auto timeout = std::chrono::duration_cast<caf::timespan>(req.request.deadline - now)
-                       + deadline_grace;
-        self->request(st.model_actors[i], timeout, cast_vote{call, req.request})
+        // No timeout of its own: quorum_deadline below ends the validation for every model that
+        // has not answered (a request timeout costs two wake-ups of CAF's clock thread).
+        self->request(st.model_actors[i], caf::infinite, cast_vote{call, req.request})
           .then([self, id, i](vote_cast& c) { on_outcome(self, id, i, std::move(c.outcome)); },
                 [self, id, i](caf::error& err) {
                   quorum::vote_outcome out;
                   out.model_id = self->state.models[i].id;
-                  out.error = quorum::make_error(quorum::quorum_errc::deadline,
+                  out.error = quorum::make_error(quorum::quorum_errc::transport,
                                                  "no answer from the model actor: "
                                                    + self->system().render(err),
                                                  "model " + out.model_id);

@@ -250,7 +250,7 @@ error_info worker_services::unanswered(const char* service, const caf::error& er
 
 void worker_services::fetch(std::vector<codegen::template_key> keys,
                             std::function<void(expected<codegen::template_set>)> done) {
-  self_->request(cfg_.templates, cfg_.service_timeout, fetch_templates{std::move(keys)})
+  self_->request(cfg_.templates, caf::infinite, fetch_templates{std::move(keys)})
     .then(
       [done](fetched_templates& r) {
         if (r.error)
@@ -264,14 +264,14 @@ void worker_services::fetch(std::vector<codegen::template_key> keys,
 void worker_services::validate(
   std::vector<codegen::source_file> files,
   std::function<void(expected<std::vector<analysis::file_validation>>)> done) {
-  self_->request(cfg_.validation, cfg_.service_timeout, validate_files{std::move(files)})
+  self_->request(cfg_.validation, caf::infinite, validate_files{std::move(files)})
     .then([done](files_validated& r) { done(std::move(r.results)); },
           [this, done](caf::error& err) { done(unanswered("validation pipeline", err)); });
 }
 
 void worker_services::review(quorum::vote_request request,
                              std::function<void(expected<quorum::quorum_result>)> done) {
-  self_->request(cfg_.quorum, cfg_.service_timeout, review_code{std::move(request)})
+  self_->request(cfg_.quorum, caf::infinite, review_code{std::move(request)})
     .then([done](review_result& r) { done(std::move(r.result)); },
           [this, done](caf::error& err) { done(unanswered("AI quorum", err)); });
 }

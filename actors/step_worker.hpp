@@ -26,12 +26,14 @@ struct step_worker_config {
   /// The node's timer thread for handler timers (`sleep`); null: the actor system's clock
   /// (what deterministic tests drive).
   std::shared_ptr<io::timer_thread> timers;
-  /// Node services offered to handlers (codegen); null handles: not offered.
+  /// Node services offered to handlers (codegen); null handles: not offered. Requests to them
+  /// carry no timeout: each bounds its own answer (the template cache answers at once, the
+  /// validation pipeline has its per-validator deadline, the quorum its deadline) and the
+  /// step's deadline bounds the step; a request timeout would cost two wake-ups of CAF's clock
+  /// thread per request.
   template_cache_actor templates;
   validation_pipeline_actor validation;
   quorum_actor quorum;
-  /// Deadline for each service request.
-  std::chrono::milliseconds service_timeout{120000};
 };
 
 step_worker_actor spawn_step_worker(caf::actor_system& sys, step_worker_config cfg);

@@ -1,8 +1,14 @@
 #include "actors/validation_pipeline.hpp"
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <thread>
 
+#include <caf/actor_cast.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -24,15 +30,22 @@ struct source_parsed {
   std::chrono::nanoseconds took{0};
 };
 
+/// The pipeline's earliest validator deadline is due (at `at` on the actor clock).
+struct deadline_tick {
+  caf::actor_clock::time_point at;
+};
+
 } // namespace genflow::detail
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(genflow::detail::parse_source)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(genflow::detail::source_parsed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(genflow::detail::deadline_tick)
 
 namespace genflow {
 
 namespace {
 
+using detail::deadline_tick;
 using detail::parse_source;
 using detail::source_parsed;
 using clock_type = std::chrono::steady_clock;
@@ -66,6 +79,8 @@ struct batch {
   caf::typed_response_promise<files_validated> promise;
 };
 
+using pipeline_impl = validation_pipeline_actor::extend<caf::reacts_to<deadline_tick>>;
+
 struct pipeline_state {
   static constexpr const char* name = "genflow.validation_pipeline";
 
@@ -81,9 +96,16 @@ struct pipeline_state {
   std::vector<validator_actor> validators; // config order
   std::vector<parser_actor> parsers;
   std::size_t next_parser = 0;
+  /// Files whose validators are running, by deadline (a file's validators all start together,
+  /// so one deadline per file is the per-validator timeout). Only the earliest is on the actor
+  /// clock: a timeout per validator request cost two wake-ups of CAF's clock thread (set and
+  /// cancel), 216 in the main job's validate stage.
+  std::multimap<caf::actor_clock::time_point, std::pair<std::weak_ptr<batch>, std::size_t>>
+    deadlines;
+  std::optional<caf::actor_clock::time_point> armed;
 };
 
-using pipeline_pointer = validation_pipeline_actor::stateful_pointer<pipeline_state>;
+using pipeline_pointer = pipeline_impl::stateful_pointer<pipeline_state>;
 
 /// One file is done; the last one answers the request.
 void file_done(const std::shared_ptr<batch>& b) {
@@ -127,6 +149,54 @@ void on_validator(const std::shared_ptr<batch>& b, std::size_t f, std::size_t v,
     settle(b, f, config);
 }
 
+/// The result of a validator that did not answer: failed, with `rule` and `message`.
+analysis::validation_result unanswered(const analysis::pipeline_config& config, std::size_t v,
+                                       std::string rule, std::string message) {
+  analysis::validation_result r;
+  r.validator = std::string{analysis::to_string(config.validators[v])};
+  r.passed = false;
+  analysis::finding problem;
+  problem.rule = std::move(rule);
+  problem.severity = analysis::severity_level::error;
+  problem.message = r.validator + " " + message;
+  r.findings.push_back(std::move(problem));
+  return r;
+}
+
+void arm(pipeline_pointer self, caf::actor_clock::time_point at) {
+  auto& st = self->state;
+  if (st.armed && *st.armed <= at)
+    return;
+  st.armed = at;
+  auto delay = std::max(at - self->clock().now(), caf::actor_clock::duration_type::zero());
+  self->delayed_send(self, delay, deadline_tick{at});
+}
+
+/// Settles every file past its deadline, its missing validators failed with validator.timeout.
+void on_deadline(pipeline_pointer self, const deadline_tick& tick) {
+  auto& st = self->state;
+  if (st.armed && *st.armed == tick.at)
+    st.armed.reset();
+  auto now = self->clock().now();
+  const auto& config = *st.config;
+  while (!st.deadlines.empty() && st.deadlines.begin()->first <= now) {
+    auto [weak, f] = st.deadlines.begin()->second;
+    st.deadlines.erase(st.deadlines.begin());
+    auto b = weak.lock();
+    if (!b || b->files[f].settled)
+      continue;
+    auto& file = b->files[f];
+    for (std::size_t v = 0; v < file.results.size(); ++v)
+      if (!file.results[v])
+        file.results[v] = unanswered(
+          config, v, "validator.timeout",
+          "did not finish within " + std::to_string(config.timeout_per_validator.count()) + " ms");
+    settle(b, f, config);
+  }
+  if (!st.deadlines.empty())
+    arm(self, st.deadlines.begin()->first);
+}
+
 void start_file(pipeline_pointer self, const std::shared_ptr<batch>& b, std::size_t f,
                 std::shared_ptr<const analysis::python_module> module) {
   auto& st = self->state;
@@ -138,31 +208,26 @@ void start_file(pipeline_pointer self, const std::shared_ptr<batch>& b, std::siz
     settle(b, f, *st.config);
     return;
   }
-  auto timeout = std::chrono::duration_cast<caf::timespan>(st.config->timeout_per_validator);
+  auto due = self->clock().now()
+             + std::chrono::duration_cast<caf::timespan>(st.config->timeout_per_validator);
+  st.deadlines.emplace(due, std::make_pair(std::weak_ptr<batch>{b}, f));
+  arm(self, due);
   for (std::size_t v = 0; v < st.validators.size(); ++v) {
     auto config = st.config;
-    self->request(st.validators[v], timeout, run_validator{module, file.context})
-      .then(
-        [b, f, v, config](validator_done& d) { on_validator(b, f, v, std::move(d.result), *config); },
-        [b, f, v, config, self](caf::error& err) {
-          analysis::validation_result r;
-          r.validator = std::string{analysis::to_string(config->validators[v])};
-          r.passed = false;
-          analysis::finding problem;
-          problem.rule = "validator.timeout";
-          problem.severity = analysis::severity_level::error;
-          problem.message = r.validator + " did not finish within "
-                            + std::to_string(config->timeout_per_validator.count()) + " ms ("
-                            + self->system().render(err) + ")";
-          r.findings.push_back(std::move(problem));
-          on_validator(b, f, v, std::move(r), *config);
-        });
+    self->request(st.validators[v], caf::infinite, run_validator{module, file.context})
+      .then([b, f, v,
+             config](validator_done& d) { on_validator(b, f, v, std::move(d.result), *config); },
+            [b, f, v, config, self](caf::error& err) {
+              on_validator(
+                b, f, v,
+                unanswered(*config, v, "validator.failed", "failed: " + self->system().render(err)),
+                *config);
+            });
   }
 }
 
-validation_pipeline_actor::behavior_type validation_pipeline(pipeline_pointer self,
-                                                             analysis::pipeline_config config,
-                                                             std::size_t parsers) {
+pipeline_impl::behavior_type
+validation_pipeline(pipeline_pointer self, analysis::pipeline_config config, std::size_t parsers) {
   auto& st = self->state;
   st.config = std::make_shared<const analysis::pipeline_config>(std::move(config));
   for (auto kind : st.config->validators)
@@ -207,6 +272,7 @@ validation_pipeline_actor::behavior_type validation_pipeline(pipeline_pointer se
       }
       return rp;
     },
+    [self](const deadline_tick& tick) { on_deadline(self, tick); },
   };
 }
 
@@ -215,7 +281,8 @@ validation_pipeline_actor::behavior_type validation_pipeline(pipeline_pointer se
 validation_pipeline_actor spawn_validation_pipeline(caf::actor_system& sys,
                                                     analysis::pipeline_config config,
                                                     std::size_t parsers) {
-  return sys.spawn(validation_pipeline, std::move(config), parsers);
+  return caf::actor_cast<validation_pipeline_actor>(
+    sys.spawn(validation_pipeline, std::move(config), parsers));
 }
 
 } // namespace genflow

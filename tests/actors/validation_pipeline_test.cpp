@@ -1,6 +1,10 @@
 // The validation pipeline actor: one parse per file, the validator actors in parallel, results
 // per file in order, fast-fail vs collect-all, bad input.
 
+#include <algorithm>
+
+#include <caf/scheduled_actor.hpp>
+
 #include <gtest/gtest.h>
 
 #include "actors/validation_pipeline.hpp"
@@ -92,6 +96,35 @@ TEST_F(ValidationPipelineActor, ReportsSyntaxErrorsAndOversizedFilesWithoutLosin
   ASSERT_TRUE(r.results[1].error);
   EXPECT_EQ(r.results[1].error->code, "analysis.too_large");
   EXPECT_TRUE(r.results[2].result.passed);
+}
+
+TEST_F(ValidationPipelineActor, AValidatorPastItsTimeoutIsReportedAndTheFileStillSettles) {
+  analysis::pipeline_config config;
+  config.timeout_per_validator = std::chrono::milliseconds{100};
+  auto pipeline = spawn_validation_pipeline(sys, config, 1);
+  self->send(pipeline, validate_files{{{"clean.py", clean_module, {}}}});
+  // Run everything but the validators' requests, then let the timeout pass before any of them
+  // is handled.
+  auto validator_request = [](caf::resumable* job) {
+    auto* a = dynamic_cast<caf::scheduled_actor*>(job);
+    auto* m = a ? a->mailbox().peek() : nullptr;
+    return m && m->content().match_elements<run_validator>();
+  };
+  sched.run_jobs_filtered([&](caf::resumable* job) { return !validator_request(job); });
+  ASSERT_EQ(std::count_if(sched.jobs.begin(), sched.jobs.end(), validator_request), 4);
+  advance(std::chrono::milliseconds{100});
+  auto r = receive_one<files_validated>();
+  ASSERT_EQ(r.results.size(), 1u);
+  const auto& result = r.results[0].result;
+  EXPECT_FALSE(result.passed);
+  ASSERT_EQ(result.results.size(), 4u);
+  for (const auto& v : result.results) {
+    EXPECT_FALSE(v.passed) << v.validator;
+    ASSERT_FALSE(v.findings.empty()) << v.validator;
+    EXPECT_EQ(v.findings[0].rule, "validator.timeout");
+    EXPECT_NE(v.findings[0].message.find("did not finish within 100 ms"), std::string::npos)
+      << v.findings[0].message;
+  }
 }
 
 TEST_F(ValidationPipelineActor, AnswersAnEmptyRequestAtOnce) {
