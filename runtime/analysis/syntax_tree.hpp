@@ -7,8 +7,10 @@
 /// parentheses is as safe to analyse as any other).
 ///
 /// Node kinds are genflow's own enumeration of the grammar symbols the rules look at; every
-/// other named node is `syntax_kind::other` and every other anonymous token
-/// `syntax_kind::token`. Fields (`name`, `body`, `function`, ...) are likewise enumerated.
+/// other named node is `syntax_kind::other`. Anonymous tokens are kept only when the rules
+/// distinguish them (`kw_*`, `op_*`); the others (punctuation, most keywords and operators, a
+/// third of all nodes) are not stored. Fields (`name`, `body`, `function`, ...) are likewise
+/// enumerated.
 /// tree-sitter is an implementation detail of the .cpp: this header does not include it.
 ///
 /// @code
@@ -37,6 +39,7 @@ inline constexpr node_id no_node = 0xFFFFFFFFu;
 /// types; a trailing underscore avoids a keyword; `kw_*` and `op_*` are anonymous tokens.
 enum class syntax_kind : std::uint8_t {
   other,
+  /// An anonymous token the rules do not distinguish: never stored in a tree.
   token,
   error,
   // -- statements --

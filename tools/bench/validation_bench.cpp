@@ -19,6 +19,7 @@
 #include <benchmark/benchmark.h>
 
 #include "runtime/analysis/pipeline.hpp"
+#include "runtime/analysis/syntax_tree.hpp"
 #include "runtime/io/files.hpp"
 
 using namespace genflow;
@@ -87,6 +88,18 @@ void BM_Parse(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_Parse)->Unit(benchmark::kMicrosecond);
+
+/// tree-sitter's parse and the walk into genflow's flat tree, without the module analysis
+/// (functions, calls, imports, layout) that python_module::parse adds on top.
+void BM_SyntaxTree(benchmark::State& state) {
+  const auto& text = generated_node();
+  for (auto _ : state) {
+    auto t = parse_syntax_tree(text);
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_SyntaxTree)->Unit(benchmark::kMicrosecond);
 
 void BM_Validator(benchmark::State& state, validator_kind kind) {
   auto m = python_module::parse(generated_node(), "generated_node.py");
