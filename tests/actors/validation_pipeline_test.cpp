@@ -3,11 +3,12 @@
 
 #include <algorithm>
 
-#include <caf/scheduled_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <gtest/gtest.h>
 
 #include "actors/validation_pipeline.hpp"
+#include "actors/validator.hpp"
 #include "tests/support/actor_test_fixture.hpp"
 
 namespace genflow {
@@ -103,15 +104,12 @@ TEST_F(ValidationPipelineActor, AValidatorPastItsTimeoutIsReportedAndTheFileStil
   config.timeout_per_validator = std::chrono::milliseconds{100};
   auto pipeline = spawn_validation_pipeline(sys, config, 1);
   self->send(pipeline, validate_files{{{"clean.py", clean_module, {}}}});
-  // Run everything but the validators' requests, then let the timeout pass before any of them
-  // is handled.
-  auto validator_request = [](caf::resumable* job) {
-    auto* a = dynamic_cast<caf::scheduled_actor*>(job);
-    auto* m = a ? a->mailbox().peek() : nullptr;
-    return m && m->content().match_elements<run_validator>();
+  // Run everything but the validators, then let the timeout pass before any of them runs.
+  auto is_validator = [](caf::resumable* job) {
+    return dynamic_cast<validator_actor::base*>(job) != nullptr;
   };
-  sched.run_jobs_filtered([&](caf::resumable* job) { return !validator_request(job); });
-  ASSERT_EQ(std::count_if(sched.jobs.begin(), sched.jobs.end(), validator_request), 4);
+  sched.run_jobs_filtered([&](caf::resumable* job) { return !is_validator(job); });
+  ASSERT_EQ(std::count_if(sched.jobs.begin(), sched.jobs.end(), is_validator), 4);
   advance(std::chrono::milliseconds{100});
   auto r = receive_one<files_validated>();
   ASSERT_EQ(r.results.size(), 1u);
