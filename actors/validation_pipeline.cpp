@@ -95,7 +95,8 @@ struct pipeline_state {
   std::shared_ptr<const analysis::pipeline_config> config;
   std::vector<validator_actor> validators; // config order
   std::vector<parser_actor> parsers;
-  std::size_t next_parser = 0;
+  /// Bytes sent to each parser and not parsed yet: a file goes to the least loaded.
+  std::vector<std::size_t> parser_bytes;
   /// Files whose validators are running, by deadline (a file's validators all start together,
   /// so one deadline per file is the per-validator timeout). Only the earliest is on the actor
   /// clock: a timeout per validator request cost two wake-ups of CAF's clock thread (set and
@@ -236,6 +237,7 @@ validation_pipeline(pipeline_pointer self, analysis::pipeline_config config, std
     parsers = std::max(1u, std::thread::hardware_concurrency());
   for (std::size_t i = 0; i < parsers; ++i)
     st.parsers.push_back(self->system().spawn(parser));
+  st.parser_bytes.assign(parsers, 0);
   return {
     [self](validate_files& req) -> caf::typed_response_promise<files_validated> {
       auto& st = self->state;
@@ -248,7 +250,15 @@ validation_pipeline(pipeline_pointer self, analysis::pipeline_config config, std
         b->promise.deliver(files_validated{});
         return rp;
       }
-      for (std::size_t f = 0; f < req.files.size(); ++f) {
+      // Largest files first, each to the parser with the fewest bytes still to parse: the
+      // parsers finish together (round robin left one parsing a batch's big files alone).
+      std::vector<std::size_t> order(req.files.size());
+      for (std::size_t f = 0; f < order.size(); ++f)
+        order[f] = f;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return req.files[a].content.size() > req.files[b].content.size();
+      });
+      for (auto f : order) {
         auto& src = req.files[f];
         auto& file = b->files[f];
         file.out.path = src.path;
@@ -263,9 +273,14 @@ validation_pipeline(pipeline_pointer self, analysis::pipeline_config config, std
           file_done(b);
           continue;
         }
-        auto& p = st.parsers[st.next_parser++ % st.parsers.size()];
-        self->request(p, caf::infinite, parse_source{src.path, std::move(src.content)})
-          .then([self, b, f](source_parsed& parsed) {
+        auto p =
+          static_cast<std::size_t>(std::min_element(st.parser_bytes.begin(), st.parser_bytes.end())
+                                   - st.parser_bytes.begin());
+        auto bytes = src.content.size();
+        st.parser_bytes[p] += bytes;
+        self->request(st.parsers[p], caf::infinite, parse_source{src.path, std::move(src.content)})
+          .then([self, b, f, p, bytes](source_parsed& parsed) {
+            self->state.parser_bytes[p] -= bytes;
             b->files[f].out.parse = parsed.took;
             start_file(self, b, f, std::move(parsed.module));
           });
