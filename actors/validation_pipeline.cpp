@@ -279,11 +279,22 @@ validation_pipeline(pipeline_pointer self, analysis::pipeline_config config, std
         auto bytes = src.content.size();
         st.parser_bytes[p] += bytes;
         self->request(st.parsers[p], caf::infinite, parse_source{src.path, std::move(src.content)})
-          .then([self, b, f, p, bytes](source_parsed& parsed) {
-            self->state.parser_bytes[p] -= bytes;
-            b->files[f].out.parse = parsed.took;
-            start_file(self, b, f, std::move(parsed.module));
-          });
+          .then(
+            [self, b, f, p, bytes](source_parsed& parsed) {
+              self->state.parser_bytes[p] -= bytes;
+              b->files[f].out.parse = parsed.took;
+              start_file(self, b, f, std::move(parsed.module));
+            },
+            // A parser that fails (it never should) costs its file, not the batch.
+            [self, b, f, p, bytes](caf::error& err) {
+              self->state.parser_bytes[p] -= bytes;
+              auto& file = b->files[f];
+              file.out.error =
+                error_info{"analysis.parser", "the parser failed: " + self->system().render(err),
+                           file.out.path, false};
+              file.settled = true;
+              file_done(b);
+            });
       }
       return rp;
     },
