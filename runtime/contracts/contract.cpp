@@ -1,6 +1,8 @@
 #include "runtime/contracts/contract.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "runtime/contracts/contract_parser.hpp"
 
@@ -220,6 +222,111 @@ bool is_python_keyword(std::string_view text) noexcept {
     if (k == text)
       return true;
   return false;
+}
+
+namespace {
+
+bool ascii_lower(char c) noexcept {
+  return c >= 'a' && c <= 'z';
+}
+bool ascii_upper(char c) noexcept {
+  return c >= 'A' && c <= 'Z';
+}
+bool ascii_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+bool ascii_alnum(char c) noexcept {
+  return ascii_lower(c) || ascii_upper(c) || ascii_digit(c);
+}
+
+template <class Pred>
+bool all_of(std::string_view s, Pred pred) noexcept {
+  return std::all_of(s.begin(), s.end(), pred);
+}
+
+std::size_t leading_digits(std::string_view s) noexcept {
+  std::size_t n = 0;
+  while (n < s.size() && ascii_digit(s[n]))
+    ++n;
+  return n;
+}
+
+/// `s` is `prefix`, one upper-case letter, then at least `min_rest` letters or digits.
+bool is_prefixed_camel(std::string_view s, std::string_view prefix, std::size_t min_rest) noexcept {
+  return s.size() >= prefix.size() + 1 + min_rest && s.substr(0, prefix.size()) == prefix
+         && ascii_upper(s[prefix.size()]) && all_of(s.substr(prefix.size() + 1), ascii_alnum);
+}
+
+} // namespace
+
+bool is_snake_name(std::string_view s) noexcept {
+  return !s.empty() && ascii_lower(s[0]) && all_of(s.substr(1), [](char c) {
+    return ascii_lower(c) || ascii_digit(c) || c == '_';
+  });
+}
+
+bool is_class_name(std::string_view s) noexcept {
+  return !s.empty() && ascii_upper(s[0])
+         && all_of(s.substr(1), [](char c) { return ascii_alnum(c) || c == '_'; });
+}
+
+bool is_legacy_node_id(std::string_view s) noexcept {
+  return !s.empty() && (ascii_lower(s[0]) || ascii_upper(s[0]))
+         && all_of(s.substr(1), [](char c) { return ascii_alnum(c) || c == '_'; });
+}
+
+bool is_node_class_name(std::string_view s) noexcept {
+  for (auto type :
+       {node_type::effect, node_type::compute, node_type::reducer, node_type::orchestrator}) {
+    auto end = suffix(type);
+    if (s.size() > end.size() && s.substr(s.size() - end.size()) == end
+        && is_prefixed_camel(s.substr(0, s.size() - end.size()), "Node", 1))
+      return true;
+  }
+  return false;
+}
+
+bool is_mixin_name(std::string_view s) noexcept {
+  return is_prefixed_camel(s, "Mixin", 0);
+}
+
+bool is_schema_version(std::string_view s) noexcept {
+  if (s.empty() || s[0] != 'v')
+    return false;
+  s.remove_prefix(1);
+  for (int part = 0; part < 3; ++part) {
+    if (part > 0) {
+      if (s.empty() || s[0] != '.')
+        return false;
+      s.remove_prefix(1);
+    }
+    auto digits = leading_digits(s);
+    if (digits == 0)
+      return false;
+    s.remove_prefix(digits);
+  }
+  return s.empty();
+}
+
+std::optional<version_info> parse_version_string(std::string_view s) noexcept {
+  if (!s.empty() && s[0] == 'v')
+    s.remove_prefix(1);
+  std::int64_t parts[3] = {0, 0, 0};
+  for (int part = 0; part < 3 && (part == 0 || !s.empty()); ++part) {
+    if (part > 0) {
+      if (s[0] != '.' && s[0] != '_')
+        return std::nullopt;
+      s.remove_prefix(1);
+    }
+    auto digits = leading_digits(s);
+    if (digits == 0 || digits > 9)
+      return std::nullopt;
+    std::from_chars(s.data(), s.data() + digits, parts[part]);
+    s.remove_prefix(digits);
+  }
+  if (!s.empty())
+    return std::nullopt;
+  return version_info{parts[0], parts[1], parts[2]};
 }
 
 std::string to_snake_case(std::string_view text) {

@@ -52,6 +52,24 @@ bool is_python_keyword(std::string_view text) noexcept;
 /// Parses a node type name (lower case, as contracts write it).
 std::optional<node_type> parse_node_type(std::string_view text) noexcept;
 
+// -- name rules -----------------------------------------------------------------
+// The contract format's name rules, each given as the regular expression of the original
+// schema and matched by hand: std::regex would compile each pattern at first use, which cost
+// ~1 ms of the main job (~4 M instructions under callgrind).
+
+/// ^[a-z][a-z0-9_]*$ : method, field and state names (keywords not excluded here).
+bool is_snake_name(std::string_view s) noexcept;
+/// ^[A-Z][A-Za-z0-9_]*$ : class names.
+bool is_class_name(std::string_view s) noexcept;
+/// ^[A-Za-z][A-Za-z0-9_]*$ : a legacy `node_id`.
+bool is_legacy_node_id(std::string_view s) noexcept;
+/// ^Node[A-Z][a-zA-Z0-9]+(Effect|Compute|Reducer|Orchestrator)$ : a node class name.
+bool is_node_class_name(std::string_view s) noexcept;
+/// ^Mixin[A-Z][a-zA-Z0-9]*$ : a mixin class name.
+bool is_mixin_name(std::string_view s) noexcept;
+/// ^v[0-9]+\.[0-9]+\.[0-9]+$ : `schema_version`.
+bool is_schema_version(std::string_view s) noexcept;
+
 // -- blocks -------------------------------------------------------------------
 
 /// Semantic version; written `{major, minor, patch}` or as "1.0.0" / "v1_0_0".
@@ -67,6 +85,10 @@ struct version_info {
 
   friend bool operator==(const version_info&, const version_info&) = default;
 };
+
+/// A version written as a string: "1.2.3", "v1.2.3", "v1_2_3", "1.2", "5" — that is
+/// ^v?([0-9]{1,9})(?:[._]([0-9]{1,9}))?(?:[._]([0-9]{1,9}))?$, a missing part 0; nullopt otherwise.
+std::optional<version_info> parse_version_string(std::string_view s) noexcept;
 
 struct capability {
   std::string name;

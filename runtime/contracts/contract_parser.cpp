@@ -366,9 +366,7 @@ private:
   /// Checks that a Python identifier (`snake` for methods, else a class name) is usable.
   void identifier(const YAML::Node& map, std::string_view key, std::string_view path,
                   const std::string& s, bool snake) {
-    static const std::regex snake_re{"^[a-z][a-z0-9_]*$"};
-    static const std::regex class_re{"^[A-Z][A-Za-z0-9_]*$"};
-    bool good = std::regex_match(s, snake ? snake_re : class_re) && !is_python_keyword(s);
+    bool good = (snake ? is_snake_name(s) : is_class_name(s)) && !is_python_keyword(s);
     if (!good)
       fail(member(map, key), yaml_reader::join(path, key), contract_errc::invalid_identifier,
            "'" + s + "' is not usable as a Python "
@@ -417,7 +415,6 @@ void contract_parser::check_duplicate_keys(const YAML::Node& node, const std::st
 }
 
 void contract_parser::read_identity(const YAML::Node& root, contract& c) {
-  static const std::regex name_re{"^Node[A-Z][a-zA-Z0-9]+(Effect|Compute|Reducer|Orchestrator)$"};
   auto type_text = text(root, "node_type", "", true);
   std::optional<node_type> type;
   if (type_text) {
@@ -433,7 +430,7 @@ void contract_parser::read_identity(const YAML::Node& root, contract& c) {
   if (has(root, "name") || !has(root, "node_id")) {
     auto name = text(root, "name", "", true);
     if (name) {
-      if (!std::regex_match(*name, name_re)) {
+      if (!is_node_class_name(*name)) {
         fail(member(root, "name"), "name", contract_errc::invalid_name,
              "name '" + *name
                + "' must match ^Node[A-Z][a-zA-Z0-9]+(Effect|Compute|Reducer|Orchestrator)$ "
@@ -462,11 +459,10 @@ void contract_parser::read_identity(const YAML::Node& root, contract& c) {
        "'node_id' is the legacy form of 'name'; write 'name: Node<Name><Type>'");
   if (!type)
     return;
-  if (std::regex_match(*id, name_re)) {
+  if (is_node_class_name(*id)) {
     c.name = *id;
   } else {
-    static const std::regex id_re{"^[A-Za-z][A-Za-z0-9_]*$"};
-    if (!std::regex_match(*id, id_re)) {
+    if (!is_legacy_node_id(*id)) {
       fail(member(root, "node_id"), "node_id", contract_errc::invalid_name,
            "node_id '" + *id + "' must be a snake_case or CamelCase name");
       return;
@@ -490,7 +486,7 @@ void contract_parser::read_identity(const YAML::Node& root, contract& c) {
       pascal += want;
     c.name = "Node" + pascal;
   }
-  if (!std::regex_match(c.name, name_re)) {
+  if (!is_node_class_name(c.name)) {
     fail(member(root, "node_id"), "node_id", contract_errc::invalid_name,
          "node_id '" + *id + "' does not give a valid node class name ('" + c.name + "')");
   } else if (c.name.compare(c.name.size() - suffix(*type).size(), suffix(*type).size(),
@@ -522,19 +518,12 @@ void contract_parser::read_version(const YAML::Node& root, contract& c) {
              "'version' must be {major, minor, patch} or a string like \"1.0.0\", not a list");
     return;
   }
-  // "1.2.3", "v1.2.3", "v1_2_3"; missing minor/patch parts are 0.
-  static const std::regex version_re{
-    R"(^v?([0-9]{1,9})(?:[._]([0-9]{1,9}))?(?:[._]([0-9]{1,9}))?$)"};
-  std::smatch m;
-  const std::string s = node.Scalar();
-  if (!std::regex_match(s, m, version_re)) {
+  const auto& s = node.Scalar();
+  if (auto v = parse_version_string(s))
+    c.version = *v;
+  else
     fail(node, "version", contract_errc::invalid_version,
          "version '" + s + "' must be {major, minor, patch}, \"1.2.3\" or \"v1_2_3\"");
-    return;
-  }
-  c.version.major = std::stoll(m[1].str());
-  c.version.minor = m[2].matched ? std::stoll(m[2].str()) : 0;
-  c.version.patch = m[3].matched ? std::stoll(m[3].str()) : 0;
 }
 
 void contract_parser::read_lists(const YAML::Node& root, contract& c) {
@@ -624,7 +613,6 @@ void contract_parser::read_lists(const YAML::Node& root, contract& c) {
 }
 
 void contract_parser::read_mixins(const YAML::Node& root, contract& c) {
-  static const std::regex mixin_re{"^Mixin[A-Z][a-zA-Z0-9]*$"};
   std::set<std::string> seen;
   for (auto& [e, at] : entries(root, "mixins", "")) {
     in_.allow_keys(e, at, {"name", "enabled", "config"});
@@ -637,7 +625,7 @@ void contract_parser::read_mixins(const YAML::Node& root, contract& c) {
     if (!name)
       continue;
     auto name_at = yaml_reader::join(at, "name");
-    if (!std::regex_match(*name, mixin_re)) {
+    if (!is_mixin_name(*name)) {
       fail(member(e, "name"), name_at, contract_errc::invalid_mixin_name,
            "invalid mixin name '" + *name
              + "': must match ^Mixin[A-Z][a-zA-Z0-9]*$ (e.g. MixinHealthCheck)");
@@ -730,8 +718,10 @@ void contract_parser::read_mixin_config(const mixin_declaration& m, const YAML::
     text(config, "service_name", path, true, 1);
     integer(config, "health_check_interval_seconds", path, 5, 300);
     if (auto after = text(config, "deregister_critical_service_after", path, false)) {
-      static const std::regex after_re{"^[0-9]+[smh]$"};
-      if (!std::regex_match(*after, after_re))
+      // ^[0-9]+[smh]$
+      auto digits = after->find_first_not_of("0123456789");
+      if (digits == 0 || digits == std::string::npos || digits + 1 != after->size()
+          || std::string_view{"smh"}.find(after->back()) == std::string_view::npos)
         fail(member(config, "deregister_critical_service_after"),
              yaml_reader::join(path, "deregister_critical_service_after"),
              contract_errc::invalid_value,
@@ -833,8 +823,10 @@ void contract_parser::read_advanced_features(const YAML::Node& root, contract& c
     x.enabled = flag(b, "enabled", at).value_or(x.enabled);
     x.max_retries = integer(b, "max_retries", at, 1, 10).value_or(x.max_retries);
     if (auto suffix_text = text(b, "topic_suffix", at, false)) {
-      static const std::regex suffix_re{R"(^\.[a-z0-9_-]+$)"};
-      if (std::regex_match(*suffix_text, suffix_re))
+      // ^\.[a-z0-9_-]+$
+      const auto& t = *suffix_text;
+      if (t.size() > 1 && t[0] == '.'
+          && t.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-", 1) == std::string::npos)
         x.topic_suffix = *suffix_text;
       else
         fail(member(b, "topic_suffix"), yaml_reader::join(at, "topic_suffix"),
@@ -977,8 +969,7 @@ void contract_parser::read_subcontracts(const YAML::Node& root, contract& c) {
     if (auto tracked = strings(b, "tracked_state", at, 1)) {
       auto list = member(b, "tracked_state");
       for (std::size_t i = 0; i < tracked->size(); ++i) {
-        static const std::regex snake_re{"^[a-z][a-z0-9_]*$"};
-        if (!std::regex_match((*tracked)[i], snake_re) || is_python_keyword((*tracked)[i]))
+        if (!is_snake_name((*tracked)[i]) || is_python_keyword((*tracked)[i]))
           fail(list[i], yaml_reader::index(yaml_reader::join(at, "tracked_state"), i),
                contract_errc::invalid_identifier,
                "'" + (*tracked)[i] + "' is not usable as a Python field name");
@@ -1194,8 +1185,7 @@ parse_report contract_parser::run(std::string_view text) {
   }
 
   if (auto sv = this->text(root, "schema_version", "", false)) {
-    static const std::regex sv_re{R"(^v[0-9]+\.[0-9]+\.[0-9]+$)"};
-    if (std::regex_match(*sv, sv_re))
+    if (is_schema_version(*sv))
       c.schema_version = *sv;
     else
       fail(member(root, "schema_version"), "schema_version", contract_errc::invalid_value,

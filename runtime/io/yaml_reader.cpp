@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <regex>
 
 namespace genflow::io {
 
@@ -33,6 +32,43 @@ std::string_view type_name(const YAML::Node& node) {
     default:
       return "nothing";
   }
+}
+
+/// YAML 1.2 core schema float (.inf and .nan apart):
+/// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? — matched by hand, not with std::regex,
+/// whose first use compiles the pattern (~0.5 ms, on the path of every config read).
+bool is_core_float(std::string_view s) noexcept {
+  std::size_t i = 0;
+  auto sign = [&] {
+    if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+      ++i;
+  };
+  auto digits = [&] {
+    auto start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+      ++i;
+    return i - start;
+  };
+  sign();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (digits() == 0)
+      return false;
+  } else {
+    if (digits() == 0)
+      return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      digits();
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    sign();
+    if (digits() == 0)
+      return false;
+  }
+  return i == s.size();
 }
 
 } // namespace
@@ -333,8 +369,7 @@ std::optional<double> yaml_reader::scalar_number(const YAML::Node& node) {
     return -HUGE_VAL;
   if (s == ".nan" || s == ".NaN" || s == ".NAN")
     return std::nan("");
-  static const std::regex number{R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)"};
-  if (!std::regex_match(s, number))
+  if (!is_core_float(s))
     return std::nullopt;
   std::string_view v = s;
   if (!v.empty() && v.front() == '+')

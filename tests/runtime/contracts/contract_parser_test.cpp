@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -544,6 +546,64 @@ TEST(ContractNames, SnakeCaseMatchesTheOriginalFilter) {
   EXPECT_EQ(to_snake_case("already_snake"), "already_snake");
   EXPECT_EQ(to_snake_case("ABCDef"), "abc_def");
   EXPECT_EQ(to_snake_case(""), "");
+}
+
+/// Every concatenation of up to `max_pieces` of `pieces`.
+std::vector<std::string> concatenations(const std::vector<std::string>& pieces, int max_pieces) {
+  std::vector<std::string> all{""};
+  std::vector<std::string> level{""};
+  for (int n = 1; n <= max_pieces; ++n) {
+    std::vector<std::string> next;
+    for (const auto& prefix : level)
+      for (const auto& p : pieces)
+        next.push_back(prefix + p);
+    all.insert(all.end(), next.begin(), next.end());
+    level = std::move(next);
+  }
+  return all;
+}
+
+// The name rules are matched by hand; the schema's regular expressions are the reference.
+TEST(ContractNames, NameRulesMatchTheSchemaPatterns) {
+  const std::pair<bool (*)(std::string_view) noexcept, std::regex> rules[] = {
+    {is_snake_name, std::regex{"^[a-z][a-z0-9_]*$"}},
+    {is_class_name, std::regex{"^[A-Z][A-Za-z0-9_]*$"}},
+    {is_legacy_node_id, std::regex{"^[A-Za-z][A-Za-z0-9_]*$"}},
+    {is_node_class_name,
+     std::regex{"^Node[A-Z][a-zA-Z0-9]+(Effect|Compute|Reducer|Orchestrator)$"}},
+    {is_mixin_name, std::regex{"^Mixin[A-Z][a-zA-Z0-9]*$"}},
+    {is_schema_version, std::regex{R"(^v[0-9]+\.[0-9]+\.[0-9]+$)"}},
+  };
+  auto names = concatenations(
+    {"Node", "Mixin", "Effect", "Reducer", "A", "b", "7", "_", "-", ".", "v", " "}, 3);
+  for (const auto& s : concatenations({"v", "1", ".", "x"}, 6))
+    names.push_back(s);
+  std::size_t accepted = 0;
+  for (const auto& [rule, pattern] : rules)
+    for (const auto& s : names) {
+      bool want = std::regex_match(s, pattern);
+      ASSERT_EQ(rule(s), want) << "'" << s << "'";
+      accepted += want;
+    }
+  EXPECT_GT(accepted, 500u);
+}
+
+TEST(ContractNames, VersionStringsMatchTheSchemaPattern) {
+  const std::regex pattern{R"(^v?([0-9]{1,9})(?:[._]([0-9]{1,9}))?(?:[._]([0-9]{1,9}))?$)"};
+  std::size_t accepted = 0;
+  for (const auto& s :
+       concatenations({"v", "0", "42", "123456789", "1234567890", ".", "_", "x"}, 5)) {
+    std::smatch m;
+    bool want = std::regex_match(s, m, pattern);
+    auto got = parse_version_string(s);
+    ASSERT_EQ(got.has_value(), want) << "'" << s << "'";
+    if (!want)
+      continue;
+    ++accepted;
+    auto part = [&](int i) { return m[i].matched ? std::stoll(m[i].str()) : 0; };
+    EXPECT_EQ(*got, (version_info{part(1), part(2), part(3)})) << "'" << s << "'";
+  }
+  EXPECT_GT(accepted, 300u);
 }
 
 TEST(ContractNames, KnowsTheMixinRegistry) {

@@ -1,5 +1,11 @@
 #include "runtime/io/yaml_reader.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+#include <regex>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace genflow::io {
@@ -61,6 +67,36 @@ TEST(YamlReader, ConvertsToValuesWithCoreSchemaTypes) {
   EXPECT_TRUE(v.get("e").is_string());
   EXPECT_EQ(v.get("f").size(), 2u);
   EXPECT_EQ(v.get("g").get_string("k"), "v");
+}
+
+// Numbers are matched by hand; std::regex, the schema's own definition, is the reference: every
+// string of up to five characters over the float alphabet reads as a number exactly when the
+// core schema's float pattern matches it and the value fits a double, and to strtod's value.
+TEST(YamlReader, ReadsNumbersExactlyWhereTheCoreSchemaPatternMatches) {
+  const std::regex core_float{R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)"};
+  const std::string alphabet = "+-.eE05";
+  std::vector<std::string> level{""};
+  std::size_t numbers = 0;
+  for (int len = 1; len <= 5; ++len) {
+    std::vector<std::string> next;
+    for (const auto& prefix : level)
+      for (char c : alphabet)
+        next.push_back(prefix + c);
+    for (const auto& s : next) {
+      auto x = yaml_reader::scalar_number(YAML::Node{s});
+      // Out of double's range ("5e500", "5e-500"): not read as a number.
+      errno = 0;
+      std::strtod(s.c_str(), nullptr);
+      bool want = std::regex_match(s, core_float) && errno != ERANGE;
+      ASSERT_EQ(x.has_value(), want) << "'" << s << "'";
+      if (want) {
+        EXPECT_EQ(*x, std::strtod(s.c_str(), nullptr)) << "'" << s << "'";
+        ++numbers;
+      }
+    }
+    level = std::move(next);
+  }
+  EXPECT_GT(numbers, 800u);
 }
 
 } // namespace
