@@ -13,8 +13,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include <spdlog/spdlog.h>
-
+#include "runtime/io/log.hpp"
 #include "runtime/workflow/run_scheduler.hpp"
 
 namespace genflow::detail {
@@ -87,9 +86,9 @@ struct stage_supervisor_state : workflow::run_effects {
       return rp;
     }
     promise = rp;
-    spdlog::debug("[{}] run of '{}' starts: {} stages, {} steps, {} workers",
-                  scheduler->correlation_id(), plan->definition().id, plan->stage_count(),
-                  plan->step_count(), workers.size());
+    log::debug("[{}] run of '{}' starts: {} stages, {} steps, {} workers",
+               scheduler->correlation_id(), plan->definition().id, plan->stage_count(),
+               plan->step_count(), workers.size());
     scheduler->start();
     return rp;
   }
@@ -176,8 +175,7 @@ struct stage_supervisor_state : workflow::run_effects {
   }
 
   void stage_finished(std::uint32_t stage) override {
-    spdlog::debug("[{}] stage '{}' done", scheduler->correlation_id(),
-                  plan->stage_def(stage).id);
+    log::debug("[{}] stage '{}' done", scheduler->correlation_id(), plan->stage_def(stage).id);
     // The last stage's spans leave with the run's own (one batch fewer).
     if (stage + 1 < plan->stage_count())
       flush_spans();
@@ -195,9 +193,8 @@ struct stage_supervisor_state : workflow::run_effects {
       armed_id = 0;
     }
     auto r = scheduler->take_result();
-    spdlog::debug("[{}] run of '{}' {}: {} ok, {} failed, {} skipped", r.correlation_id,
-                  r.workflow_id, to_string(r.status), r.steps_succeeded, r.steps_failed,
-                  r.steps_skipped);
+    log::debug("[{}] run of '{}' {}: {} ok, {} failed, {} skipped", r.correlation_id, r.workflow_id,
+               to_string(r.status), r.steps_succeeded, r.steps_failed, r.steps_skipped);
     if (promise)
       promise->deliver(std::move(r));
     self->quit();

@@ -9,7 +9,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include <spdlog/spdlog.h>
+#include "runtime/io/log.hpp"
 
 namespace genflow::detail {
 
@@ -188,8 +188,8 @@ struct step_worker_state {
     if (auto sup = caf::actor_cast<stage_supervisor_actor>(a.supervisor))
       self->send(sup, std::move(report));
     else
-      spdlog::warn("[{}] {}: lease of step '{}' had no sender to report to",
-                   report.correlation_id, cfg.name, a.step_id);
+      log::warn("[{}] {}: lease of step '{}' had no sender to report to", report.correlation_id,
+                cfg.name, a.step_id);
     active.erase(it);
   }
 

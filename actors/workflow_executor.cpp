@@ -10,8 +10,6 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include "actors/step_worker.hpp"
 #include "runtime/profiling/latency_histogram.hpp"
 #include "runtime/workflow/plan.hpp"

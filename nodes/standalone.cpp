@@ -9,14 +9,13 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include <spdlog/spdlog.h>
-
 #include "actors/profiler.hpp"
 #include "actors/quorum.hpp"
 #include "actors/template_cache.hpp"
 #include "actors/validation_pipeline.hpp"
 #include "actors/workflow_executor.hpp"
 #include "runtime/codegen/handlers.hpp"
+#include "runtime/io/log.hpp"
 
 namespace genflow::nodes {
 
@@ -110,10 +109,9 @@ std::optional<Answer> ask(caf::actor_system& sys, const Handle& handle, Query qu
   caf::scoped_actor self{sys};
   std::optional<Answer> out;
   self->request(handle, std::chrono::seconds{10}, std::move(query))
-    .receive([&](Answer& a) { out = std::move(a); },
-             [&](caf::error& err) {
-               spdlog::warn("a node service did not answer: {}", sys.render(err));
-             });
+    .receive(
+      [&](Answer& a) { out = std::move(a); },
+      [&](caf::error& err) { log::warn("a node service did not answer: {}", sys.render(err)); });
   return out;
 }
 

@@ -136,6 +136,14 @@ TEST_F(MainJob, RunsAWorkflowDefinitionAndReportsItsStages) {
   EXPECT_EQ(report->get("steps").get("succeeded").as_int(), 5);
 }
 
+TEST_F(MainJob, LogsOnStandardErrorAndLeavesTheJsonReportAlone) {
+  auto wf = std::string{GENFLOW_SOURCE_DIR} + "/configs/workflows/example.yaml";
+  auto r = genflow({"run", wf, "--json", "-v"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_data;
+  EXPECT_TRUE(io::parse_json(r.stdout_data, "stdout")) << r.stdout_data;
+  EXPECT_NE(r.stderr_data.find("run of 'example' starts"), std::string::npos) << r.stderr_data;
+}
+
 TEST_F(MainJob, ExitsNonZeroWhenAWorkflowFails) {
   ASSERT_TRUE(io::write_file_atomic((dir_ / "wf.yaml").string(),
                                     "id: failing\nstages:\n  - id: s\n    steps:\n"

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
-#include <spdlog/spdlog.h>
 
 #include "nodes/node_config.hpp"
 #include "nodes/standalone.hpp"
@@ -25,6 +24,7 @@
 #include "runtime/io/embedded_files.hpp"
 #include "runtime/io/files.hpp"
 #include "runtime/io/json.hpp"
+#include "runtime/io/log.hpp"
 #include "runtime/workflow/loader.hpp"
 #include "runtime/workflow/report.hpp"
 #include "tools/cli/commands.hpp"
@@ -152,7 +152,7 @@ private:
 };
 
 int run_command(const run_options& opts) {
-  spdlog::set_level(opts.verbose ? spdlog::level::debug : spdlog::level::warn);
+  log::set_level(opts.verbose ? log::level::debug : log::level::warn);
   bool codegen = opts.workflow.empty() || !opts.contracts.empty();
   // The code-generation job hashes every contract, template and file it writes: open libcrypto
   // on the other core while this one reads the configuration and starts the actor system.
