@@ -61,6 +61,7 @@ public:
 
   void fetch(std::vector<codegen::template_key> keys,
              std::function<void(expected<codegen::template_set>)> done) override;
+  void preload(std::vector<codegen::template_key> keys) override;
   void validate(std::vector<codegen::source_file> files,
                 std::function<void(expected<std::vector<analysis::file_validation>>)> done) override;
   void review(quorum::vote_request request,
@@ -259,6 +260,15 @@ void worker_services::fetch(std::vector<codegen::template_key> keys,
           done(std::move(r.set));
       },
       [this, done](caf::error& err) { done(unanswered("template cache", err)); });
+}
+
+void worker_services::preload(std::vector<codegen::template_key> keys) {
+  preload_templates req;
+  for (auto& k : keys)
+    req.refs.push_back(template_ref{std::move(k.id), std::move(k.type)});
+  // A hint: nobody waits for the report, and the fetch that needs a template reports its error.
+  self_->request(cfg_.templates, caf::infinite, std::move(req))
+    .then([](const preload_report&) {}, [](const caf::error&) {});
 }
 
 void worker_services::validate(

@@ -120,8 +120,11 @@ public:
 
   void start(const step_invocation& inv, step_services& services,
              step_completion done) const override {
+    // The package's templates, known once the contract is parsed: the template cache compiles
+    // them while the other contracts are parsed, not when the render stages first need them.
+    auto templates = std::make_shared<std::vector<template_key>>();
     services.run_blocking(
-      [store = store_, path = inv.inputs.get_string("contract"), inv, &services]() {
+      [store = store_, path = inv.inputs.get_string("contract"), inv, &services, templates]() {
         auto t0 = clock_type::now();
         auto text = read_contract_text(path);
         if (!text)
@@ -131,6 +134,9 @@ public:
         if (!entry)
           return step_outcome::failure(entry.error());
         const auto& c = (*entry)->contract;
+        auto files = plan_package(c);
+        for (const auto& f : files)
+          templates->push_back(template_key{f.template_id, f.template_type});
         auto out = step_outcome::success(value::object_type{
           {"contract_sha256", sha},
           {"path", path},
@@ -138,12 +144,16 @@ public:
           {"node_type", std::string{contracts::to_string(c.type)}},
           {"version", c.version.dotted()},
           {"package_root", package_root(c)},
-          {"file_count", plan_package(c).size()},
+          {"file_count", files.size()},
         });
         out.spans.push_back(span("codegen.parse", services, inv, t0));
         return out;
       },
-      std::move(done));
+      [templates, &services, done = std::move(done)](step_outcome out) {
+        if (auto* cache = services.service<template_service>(); cache && !templates->empty())
+          cache->preload(std::move(*templates));
+        done(std::move(out));
+      });
   }
 
 private:

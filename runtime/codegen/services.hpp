@@ -46,6 +46,9 @@ public:
   /// Fetches every template of `keys` (one request); an error names the first missing one.
   virtual void fetch(std::vector<template_key> keys,
                      std::function<void(expected<template_set>)> done) = 0;
+  /// Compiles the templates of `keys` ahead of their first fetch and answers nothing: a
+  /// template that cannot be loaded fails the fetch that needs it.
+  virtual void preload(std::vector<template_key> keys) = 0;
 };
 
 /// One generated source file to validate, with what it is expected to be (the node file gets

@@ -111,6 +111,22 @@ TEST_F(MainJob, WritesPackagesWithManifestsAndRewritesNothingOnARerun) {
   EXPECT_EQ(fs::last_write_time(manifest_path), before);
 }
 
+TEST_F(MainJob, CompilesAPackagesTemplatesWhileItsContractIsParsed) {
+  fs::create_directories(dir_ / "one");
+  fs::copy_file(std::string{GENFLOW_SOURCE_DIR} + "/tests/data/contracts/contract_0.yaml",
+                dir_ / "one" / "contract_0.yaml");
+  auto r = genflow(
+    {"run", "--contracts", (dir_ / "one").string(), "--out", (dir_ / "out").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_data;
+  auto report = io::parse_json(r.stdout_data, "stdout");
+  ASSERT_TRUE(report);
+  const auto& cache = report->get("statistics").get("template_cache");
+  // The parse step's preload compiles each template once (a miss); every render step then
+  // finds its templates compiled (hits). Without the preload only a template used twice hits.
+  EXPECT_EQ(cache.get("misses").as_int(), cache.get("entries").as_int());
+  EXPECT_GT(cache.get("hits").as_int(), cache.get("misses").as_int());
+}
+
 TEST_F(MainJob, ABadContractFailsAloneWithItsPlaceAndTheOthersAreWritten) {
   auto in = dir_ / "contracts";
   fs::create_directories(in);
