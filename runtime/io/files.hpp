@@ -21,12 +21,7 @@ expected<std::string> read_file(const std::string& path);
 expected<success> write_file_atomic(const std::string& path, std::string_view content,
                                     bool durable = false);
 
-/// Lower-case hex SHA-256 of `data` (OpenSSL's libcrypto, opened on first use).
+/// Lower-case hex SHA-256 of `data` (OpenSSL's libcrypto).
 std::string sha256_hex(std::string_view data);
-
-/// Opens libcrypto now, so that the first sha256_hex need not: call it from a thread of its
-/// own early in a process that will hash, and the 1.3-2.3 ms of loading overlap other start-up
-/// work. Safe to call from any thread, any number of times.
-void preload_hashing() noexcept;
 
 } // namespace genflow::io

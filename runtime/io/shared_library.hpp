@@ -1,10 +1,10 @@
 #pragma once
 
 /// A system library loaded at run time (dlopen, RTLD_LOCAL) instead of linked: for libraries
-/// that only some runs need (libcurl: network models; ICU: non-ASCII text) or whose loading can
-/// overlap other start-up work (libcrypto). A library linked to the executable is mapped,
-/// relocated and initialised before `main`, and every later symbol lookup searches it; one
-/// opened here costs nothing until it is used, and stays out of the global lookup scope.
+/// that only some runs need (libcurl: network models; ICU: non-ASCII text). A library linked to
+/// the executable is mapped, relocated and initialised before `main`, and every later symbol
+/// lookup searches it; one opened here costs nothing until it is used, and stays out of the
+/// global lookup scope.
 ///
 /// @code
 /// auto lib = io::shared_library::open("libcurl.so.4");
@@ -28,7 +28,7 @@ namespace genflow::io {
 
 class shared_library {
 public:
-  /// Opens `file` (a soname such as "libcrypto.so.3", searched like the dynamic linker does).
+  /// Opens `file` (a soname such as "libcurl.so.4", searched like the dynamic linker does).
   static expected<shared_library> open(const std::string& file);
 
   /// The address of `name`, as a `Fn` (a function pointer type).

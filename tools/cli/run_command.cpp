@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
-#include <thread>
 
 #include <unistd.h>
 
@@ -154,11 +153,6 @@ private:
 int run_command(const run_options& opts) {
   log::set_level(opts.verbose ? log::level::debug : log::level::warn);
   bool codegen = opts.workflow.empty() || !opts.contracts.empty();
-  // The code-generation job hashes every contract, template and file it writes: open libcrypto
-  // on the other core while this one reads the configuration and starts the actor system.
-  std::jthread preload;
-  if (codegen)
-    preload = std::jthread{io::preload_hashing};
 
   // Run parameters (the code-generation job's contracts and output directory).
   value params = value::object_type{};

@@ -1,12 +1,8 @@
 #include "runtime/io/shared_library.hpp"
 
 #include <string>
-#include <thread>
-#include <vector>
 
 #include <gtest/gtest.h>
-
-#include "runtime/io/files.hpp"
 
 namespace genflow::io {
 namespace {
@@ -32,22 +28,6 @@ TEST(SharedLibrary, FindsAFunctionAndNamesAMissingOne) {
   lib->bind(missing, "genflow_no_such_function", first);
   EXPECT_EQ(missing, nullptr);
   EXPECT_EQ(first, "libc.so.6 has no genflow_no_such_function");
-}
-
-TEST(Sha256, ThreadsHashingAtOnceShareOneLoadOfLibcrypto) {
-  // The first sha256_hex opens libcrypto; callers racing it wait for the one load.
-  std::vector<std::string> digests(8);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < digests.size(); ++i)
-    threads.emplace_back([&digests, i] {
-      if (i % 2 == 0)
-        preload_hashing();
-      digests[i] = sha256_hex("");
-    });
-  for (auto& t : threads)
-    t.join();
-  for (const auto& d : digests)
-    EXPECT_EQ(d, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 } // namespace
