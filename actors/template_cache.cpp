@@ -72,12 +72,10 @@ template_cache_actor::behavior_type template_cache(cache_pointer self, template_
       preload_report out;
       for (const auto& ref : req.refs) {
         auto t = self->state.store->load(ref.id, ref.type);
-        if (t) {
+        if (t)
           ++out.loaded;
-          self->state.env->load_includes(**t);
-        } else {
+        else
           out.errors.push_back(t.error());
-        }
       }
       return out;
     },

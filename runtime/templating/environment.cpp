@@ -1,7 +1,5 @@
 #include "runtime/templating/environment.hpp"
 
-#include <algorithm>
-
 #include "runtime/io/embedded_files.hpp"
 #include "runtime/io/files.hpp"
 #include "runtime/templating/builtins.hpp"
@@ -160,41 +158,6 @@ expected<std::string> environment::render_named(std::string_view name, const val
                       std::string{name}, false};
   }
   return render(compiled_template{std::move(program)}, context);
-}
-
-namespace {
-
-/// The names `body` includes, imports or extends as string literals.
-void literal_includes(const stmt_list& body, std::vector<std::string>& out) {
-  for (const auto& s : body) {
-    bool loads = s->kind == stmt_kind::include || s->kind == stmt_kind::import
-                 || s->kind == stmt_kind::from_import || s->kind == stmt_kind::extends;
-    if (loads && !s->exprs.empty() && s->exprs[0] && s->exprs[0]->kind == expr_kind::constant
-        && s->exprs[0]->value.is_string())
-      out.push_back(s->exprs[0]->value.as_string());
-    literal_includes(s->body, out);
-    literal_includes(s->else_body, out);
-  }
-}
-
-} // namespace
-
-void environment::load_includes(const compiled_template& t) const {
-  std::vector<std::string> pending;
-  literal_includes(t.program()->body, pending);
-  std::vector<std::string> seen;
-  while (!pending.empty()) {
-    auto name = std::move(pending.back());
-    pending.pop_back();
-    if (std::find(seen.begin(), seen.end(), name) != seen.end())
-      continue;
-    seen.push_back(name);
-    try {
-      literal_includes(load_program(name)->body, pending);
-    } catch (const template_failure&) {
-      // Reported by the render that reaches it (an include may also be conditional).
-    }
-  }
 }
 
 void environment::clear_loaded() const {

@@ -117,11 +117,6 @@ public:
   /// Loads by name through the loader, compiles (cached), renders (convenience).
   expected<std::string> render_named(std::string_view name, const value& context) const;
 
-  /// Loads and compiles, ahead of any render, the templates `t` names by a literal in include,
-  /// import, from and extends — and theirs, transitively — so that no render pays for their
-  /// first compile. A name that does not load is left for the render to report.
-  void load_includes(const compiled_template& t) const;
-
   /// Forgets the templates cached for include/import (after they changed on disk).
   void clear_loaded() const;
 

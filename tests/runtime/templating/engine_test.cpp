@@ -67,36 +67,6 @@ TEST(TemplateEngine, RenderErrorsNameTheIncludedTemplateAndItsLine) {
   EXPECT_EQ(r.error().where, "inner.j2:3");
 }
 
-TEST(TemplateEngine, LoadsLiteralIncludesAheadOfTheRender) {
-  environment env;
-  auto calls = std::make_shared<std::atomic<int>>(0);
-  env.set_loader(map_loader({{"a.j2", "A{% include 'c.j2' %}"},
-                             {"b.j2", "{% macro m() %}B{% endmacro %}"},
-                             {"c.j2", "C{% include 'a.j2' %}"},
-                             {"d.j2", "D"}},
-                            calls));
-  auto tpl = env.compile("{% include 'a.j2' ignore missing %}"
-                         "{% if x %}{% from 'b.j2' import m %}{{ m() }}{% endif %}"
-                         "{% include name %}{% include 'missing.j2' ignore missing %}",
-                         "t.j2");
-  ASSERT_TRUE(tpl);
-  env.load_includes(**tpl);
-  // a, b (in a branch), c (a's include) and the missing one: each tried once; d, named by a
-  // variable, is left to the render; the a -> c -> a cycle ends.
-  EXPECT_EQ(calls->load(), 4);
-
-  env.set_loader(map_loader({{"a.j2", "A"}, {"d.j2", "D"}}, calls));
-  env.clear_loaded();
-  auto plain = env.compile("{% include 'a.j2' %}{% include name %}", "p.j2");
-  ASSERT_TRUE(plain);
-  env.load_includes(**plain);
-  auto before = calls->load();
-  auto text = env.render(**plain, value::object_type{{"name", "d.j2"}});
-  ASSERT_TRUE(text) << text.error().to_string();
-  EXPECT_EQ(*text, "AD");
-  EXPECT_EQ(calls->load(), before + 1) << "only the include by variable loads during the render";
-}
-
 TEST(TemplateEngine, StrictUndefinedIsAnUndefinedErrorWithThePlace) {
   environment env{{.undefined = undefined_policy::strict}};
   auto r = render(env, "a\n\n{{ missing }}");
