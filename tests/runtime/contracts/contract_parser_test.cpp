@@ -417,6 +417,24 @@ TEST(ContractParser, ValidatesTheConfigOfTheFiveKnownMixins) {
   EXPECT_THAT(r.errors[2].where, HasSubstr("mixins[2].config.service_name"));
 }
 
+TEST(ContractParser, ChecksTheServiceRegistrysDeregistrationDelay) {
+  // ^[0-9]+[smh]$
+  for (auto [text, good] : {std::pair{"30m", true}, std::pair{"5s", true}, std::pair{"12h", true},
+                            std::pair{"30", false}, std::pair{"m", false}, std::pair{"30x", false},
+                            std::pair{"3 0m", false}, std::pair{"30ms", false}}) {
+    auto r = parse(minimal
+                   + "mixins:\n  - name: MixinServiceRegistry\n    config: {consul_host: c, "
+                     "service_name: s, deregister_critical_service_after: \""
+                   + text + "\"}\n");
+    EXPECT_EQ(r.result.has_value(), good) << text;
+    if (!good) {
+      ASSERT_EQ(r.errors.size(), 1u) << text;
+      EXPECT_THAT(r.errors[0].where,
+                  HasSubstr("mixins[0].config.deregister_critical_service_after"));
+    }
+  }
+}
+
 TEST(ContractParser, RejectsUnmetMixinDependencies) {
   auto r = parse(minimal
                  + "mixins:\n  - name: MixinEventHandler\n  - name: MixinEventDrivenNode\n"
