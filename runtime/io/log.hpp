@@ -3,7 +3,7 @@
 /// genflow's log, on standard error: an spdlog logger behind a few functions, so that spdlog's
 /// headers are compiled in one file (`log.cpp`, spdlog header-only) and not in every file that
 /// logs. Messages use fmt's format strings, checked at compile time; a message below the level
-/// costs one comparison, its arguments are not formatted.
+/// costs a call to `enabled`, its arguments are not formatted.
 ///
 /// @code
 /// log::set_level(log::level::debug);
