@@ -187,6 +187,9 @@ public:
   /// ERROR and MISSING nodes, in source order.
   const std::vector<syntax_error>& errors() const noexcept { return errors_; }
 
+  /// How many pieces the file was parsed in (1, or up to 4 on the cores that were idle).
+  unsigned pieces() const noexcept { return pieces_; }
+
   // -- navigation -------------------------------------------------------------
 
   /// First child (extras included), or no_node.
@@ -218,8 +221,8 @@ public:
 
   /// Used by `parse_syntax_tree` only.
   syntax_tree(std::string_view source, std::vector<syntax_node> nodes,
-              std::vector<syntax_error> errors)
-      : source_(source), nodes_(std::move(nodes)), errors_(std::move(errors)) {}
+              std::vector<syntax_error> errors, unsigned pieces = 1)
+    : source_(source), nodes_(std::move(nodes)), errors_(std::move(errors)), pieces_(pieces) {}
 
   syntax_tree() = default;
 
@@ -227,11 +230,33 @@ private:
   std::string_view source_;
   std::vector<syntax_node> nodes_;
   std::vector<syntax_error> errors_;
+  unsigned pieces_ = 1;
 };
+
+/// How `parse_syntax_tree` may use idle cores.
+enum class parse_mode : std::uint8_t {
+  /// A file of `parallel_parse_min_bytes` or more is parsed in pieces at once while fewer
+  /// parses are in flight in the process than there are cores: as many pieces as idle cores
+  /// plus the caller's, at most one per 3 KB and at most 4.
+  automatic,
+  /// One parse on the calling thread.
+  whole,
+  /// Four pieces, or as many as the file has places to cut, whatever its size (for tests).
+  split,
+};
+
+/// Below this size, idle cores gain less than handing them the work costs.
+inline constexpr std::size_t parallel_parse_min_bytes = 8 * 1024;
 
 /// Parses Python source (UTF-8; tree-sitter recovers from any byte sequence) into a flattened
 /// tree. Never fails: syntax errors are reported in `errors()`, at most `max_errors` of them.
-syntax_tree parse_syntax_tree(std::string_view source, std::size_t max_errors = 50);
+///
+/// A large file may be parsed in pieces by the calling thread and a helper (see `parse_mode`),
+/// cut at the start of definitions between top-level statements or in a top-level class's body;
+/// the tree is the one a single parse gives. A piece with a syntax error makes it parse the
+/// whole file again: syntax errors always come from one parse.
+syntax_tree parse_syntax_tree(std::string_view source, std::size_t max_errors = 50,
+                              parse_mode mode = parse_mode::automatic);
 
 /// Human name of a kind, as in the grammar ("function_definition").
 std::string_view kind_name(syntax_kind k) noexcept;
