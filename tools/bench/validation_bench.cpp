@@ -5,6 +5,7 @@
 // *.py of $GENFLOW_PYTHON_CORPUS, else /usr/lib/python3.11. Python figures to compare with
 // (python-baseline.md): 26.7 ms for completeness + quality + ONEX on generated_node.py, each of
 // two validators parsing the file itself (~3.8 ms per parse); no security validator.
+// Google Benchmark's "CPU" column is the process's CPU time: all threads, helpers included.
 //
 //   export GENFLOW_WORKLOADS=../shared/reference/workloads
 //   build/release/tools/bench/genflow_bench_validation
@@ -90,16 +91,19 @@ void BM_Parse(benchmark::State& state) {
 BENCHMARK(BM_Parse)->Unit(benchmark::kMicrosecond);
 
 /// tree-sitter's parse and the walk into genflow's flat tree, without the module analysis
-/// (functions, calls, imports, layout) that python_module::parse adds on top.
-void BM_SyntaxTree(benchmark::State& state) {
+/// (functions, calls, imports, layout) that python_module::parse adds on top. `automatic`:
+/// as genflow parses (a file this size in pieces on an idle core, see syntax_tree.hpp);
+/// `one_thread`: the whole file on the calling thread.
+void BM_SyntaxTree(benchmark::State& state, parse_mode mode) {
   const auto& text = generated_node();
   for (auto _ : state) {
-    auto t = parse_syntax_tree(text);
+    auto t = parse_syntax_tree(text, 50, mode);
     benchmark::DoNotOptimize(t);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_SyntaxTree)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_SyntaxTree, automatic, parse_mode::automatic)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_SyntaxTree, one_thread, parse_mode::whole)->Unit(benchmark::kMicrosecond);
 
 void BM_Validator(benchmark::State& state, validator_kind kind) {
   auto m = python_module::parse(generated_node(), "generated_node.py");
