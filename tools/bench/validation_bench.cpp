@@ -5,7 +5,8 @@
 // *.py of $GENFLOW_PYTHON_CORPUS, else /usr/lib/python3.11. Python figures to compare with
 // (python-baseline.md): 26.7 ms for completeness + quality + ONEX on generated_node.py, each of
 // two validators parsing the file itself (~3.8 ms per parse); no security validator.
-// Google Benchmark's "CPU" column is the process's CPU time: all threads, helpers included.
+// Google Benchmark's "CPU" column is the calling thread's CPU time only: a piece of a parse
+// that a helper thread takes up is not in it. "Time" is wall time.
 //
 //   export GENFLOW_WORKLOADS=../shared/reference/workloads
 //   build/release/tools/bench/genflow_bench_validation
