@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -150,6 +151,21 @@ private:
   std::string last_stage_;
 };
 
+/// Ends the process at once with `code`, its output flushed, when the binary is not built with
+/// sanitizers. By then every file the run wrote is closed and renamed into place and its report
+/// is printed; what remains is tearing down the node's actors and CAF's scheduler, ~2 ms of a
+/// ~25 ms main job, which changes nothing outside the process (an HTTP request to a model the
+/// quorum has already withdrawn is closed by the kernel instead of cancelled by libcurl).
+/// Sanitizer builds, the test suite's, return instead: every system test still runs the
+/// orderly shutdown and LeakSanitizer's check at exit.
+void exit_without_teardown([[maybe_unused]] int code) {
+#if !defined(__SANITIZE_ADDRESS__)
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+#endif
+}
+
 int run_command(const run_options& opts) {
   log::set_level(opts.verbose ? log::level::debug : log::level::warn);
   bool codegen = opts.workflow.empty() || !opts.contracts.empty();
@@ -249,9 +265,9 @@ int run_command(const run_options& opts) {
     if (opts.stats)
       std::cout << codegen::format_statistics(stats);
   }
-  if (result.status != workflow_status::succeeded)
-    return 1;
-  return result.steps_failed > 0 ? 1 : 0;
+  int code = result.status == workflow_status::succeeded && result.steps_failed == 0 ? 0 : 1;
+  exit_without_teardown(code);
+  return code;
 }
 
 } // namespace
