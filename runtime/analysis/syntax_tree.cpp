@@ -697,6 +697,50 @@ io::thread_pool& helpers() {
   return pool;
 }
 
+/// Pieces of one parse, taken up by whichever thread asks first: the caller, and helpers when
+/// they get to it. The caller waits only for pieces a helper is parsing, never for one still
+/// queued. A helper may start after the parse is over: it then finds nothing left to take and
+/// touches only this object, which it shares.
+class pieces_job {
+public:
+  pieces_job(std::size_t count, std::function<void(std::size_t)> parse)
+    : count_(count), parse_(std::move(parse)) {}
+
+  /// Parses pieces until none is left.
+  void take() {
+    for (std::size_t k; (k = next_.fetch_add(1)) < count_;) {
+      std::exception_ptr e;
+      try {
+        parse_(k);
+      } catch (...) {
+        e = std::current_exception();
+      }
+      std::lock_guard<std::mutex> guard{mutex_};
+      if (e && !failure_)
+        failure_ = e;
+      if (++finished_ == count_)
+        all_done_.notify_all();
+    }
+  }
+
+  /// Returns once every piece is parsed; rethrows what a piece threw.
+  void wait() {
+    std::unique_lock<std::mutex> lock{mutex_};
+    all_done_.wait(lock, [&] { return finished_ == count_; });
+    if (failure_)
+      std::rethrow_exception(failure_);
+  }
+
+private:
+  const std::size_t count_;
+  const std::function<void(std::size_t)> parse_;
+  std::atomic<std::size_t> next_{0};
+  std::mutex mutex_;
+  std::condition_variable all_done_;
+  std::size_t finished_ = 0;   // protected by mutex_
+  std::exception_ptr failure_; // protected by mutex_
+};
+
 /// The whole file parsed in pieces at once and joined; none if a piece has a syntax error or
 /// the pieces do not join.
 std::optional<flat_tree> parse_in_pieces(std::string_view source,
@@ -721,42 +765,11 @@ std::optional<flat_tree> parse_in_pieces(std::string_view source,
     parsed[k] = parse_piece(source, ranges.data(), n);
   };
 
-  // The pieces go to whichever thread asks first; the caller waits only for pieces a helper
-  // is parsing, never for one still queued. The helper's task may start after this function
-  // has returned: it then finds nothing left and touches only the shared counters.
-  struct shared_state {
-    std::atomic<std::size_t> next{0};
-    std::size_t finished = 0; // protected by mutex
-    std::mutex mutex;
-    std::condition_variable all_done;
-    std::exception_ptr failure; // protected by mutex
-  };
-  auto st = std::make_shared<shared_state>();
-  auto take = [count](shared_state& s, const std::function<void(std::size_t)>& work) {
-    for (std::size_t k; (k = s.next.fetch_add(1)) < count;) {
-      std::exception_ptr e;
-      try {
-        work(k);
-      } catch (...) {
-        e = std::current_exception();
-      }
-      std::lock_guard<std::mutex> guard{s.mutex};
-      if (e && !s.failure)
-        s.failure = e;
-      if (++s.finished == count)
-        s.all_done.notify_all();
-    }
-  };
-  std::function<void(std::size_t)> work = parse;
+  auto job = std::make_shared<pieces_job>(count, parse);
   for (std::size_t h = 1; h < std::min(count, helpers().size() + 1); ++h)
-    helpers().post([st, take, work] { take(*st, work); });
-  take(*st, work);
-  {
-    std::unique_lock<std::mutex> lock{st->mutex};
-    st->all_done.wait(lock, [&] { return st->finished == count; });
-    if (st->failure)
-      std::rethrow_exception(st->failure);
-  }
+    helpers().post([job] { job->take(); });
+  job->take();
+  job->wait();
   for (const auto& p : parsed)
     if (!p)
       return std::nullopt;
