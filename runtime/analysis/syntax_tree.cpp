@@ -283,8 +283,8 @@ struct flat_tree {
   std::vector<syntax_error> errors;
 };
 
-/// Parses `length` bytes of `source` (within `ranges`, all of it when there are none) with the
-/// calling thread's parser; null only if tree-sitter gives up (it does not for UTF-8 input).
+/// Parses `source` (only its `ranges`, or all of it when there are none) with the calling
+/// thread's parser; null only if tree-sitter gives up (it does not for UTF-8 input).
 std::unique_ptr<TSTree, tree_deleter> ts_parse(std::string_view source, const TSRange* ranges,
                                                std::uint32_t range_count) {
   auto* parser = thread_parser();
