@@ -475,7 +475,8 @@ private:
 
 // -- codegen.package --------------------------------------------------------------------
 
-/// `durable` as a boolean or "true"/"false" (what a {params.x} placeholder yields); absent: false.
+/// `durable` as a boolean or "true"/"false" (what `{params.x}` in a step's inputs yields);
+/// absent: false.
 std::optional<bool> durable_flag(const value& x) {
   if (x.is_null())
     return false;
